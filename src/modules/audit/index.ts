@@ -1,0 +1,58 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { verifyAudit } from '../../platform/audit.ts';
+import type { ModuleManifest } from '../../platform/module.ts';
+
+const ListQuery = Type.Object({
+  page: Type.Integer({ minimum: 1, default: 1 }),
+  pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  actor: Type.Optional(Type.String({ maxLength: 100 })),
+  action: Type.Optional(Type.String({ maxLength: 100 })),
+});
+
+const Item = Type.Object({
+  seq: Type.Integer(),
+  at: Type.String(),
+  actor: Type.String(),
+  role: Type.String(),
+  action: Type.String(),
+  target: Type.String(),
+  digest: Type.String(),
+  hash: Type.String(),
+});
+
+/** 审计日志: read and verify the hash-chained audit log (SPEC F-4). Admin only. */
+export const auditModule: ModuleManifest = {
+  name: 'audit',
+  async routes(app, { db }) {
+    app.get(
+      '/audit',
+      { config: { access: ['admin'] }, schema: { tags: ['audit'], summary: '审计日志', querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Item), total: Type.Integer() }) } } },
+      async (req) => {
+        const q = req.query as Static<typeof ListQuery>;
+        let base = db.selectFrom('audit_log');
+        if (q.actor) base = base.where('actor', 'like', `${q.actor.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        if (q.action) base = base.where('action', 'like', `${q.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+        const rows = await base
+          .select(['seq', 'at', 'actor', 'role', 'action', 'target', 'digest', 'hash'])
+          .orderBy('seq', 'desc')
+          .limit(q.pageSize)
+          .offset((q.page - 1) * q.pageSize)
+          .execute();
+        return { total: Number(total), items: rows.map((r) => ({ ...r, seq: Number(r.seq), at: new Date(r.at).toISOString() })) };
+      },
+    );
+    app.get(
+      '/audit/verify',
+      {
+        config: { access: ['admin'] },
+        schema: {
+          tags: ['audit'],
+          summary: '校验审计哈希链',
+          response: { 200: Type.Object({ ok: Type.Boolean(), count: Type.Integer(), firstBad: Type.Optional(Type.Object({ seq: Type.Integer(), reason: Type.String() })) }) },
+        },
+      },
+      async () => verifyAudit(db),
+    );
+  },
+};

@@ -1,0 +1,136 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isAllowed, type Access, type AuthUser } from './access.ts';
+import { hashSecret } from './auth/tokens.ts';
+import type { Db } from './db/schema.ts';
+import { AppError, Errors, problemOf } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    user: AuthUser | null;
+    authVia: 'session' | 'token' | null;
+    sessionHash: string | null;
+    csrfToken: string | null;
+  }
+}
+
+export const SESSION_COOKIE = 'qifu_session';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Loads the caller from the session cookie or a bearer token. */
+async function authenticate(db: Db, req: FastifyRequest): Promise<void> {
+  const authz = req.headers.authorization;
+  if (authz && /^bearer\s+/i.test(authz)) {
+    const token = authz.replace(/^bearer\s+/i, '').trim();
+    const row = await db
+      .selectFrom('api_tokens as t')
+      .innerJoin('users as u', 'u.id', 't.user_id')
+      .select(['t.id as tokenId', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.department', 'u.street', 'u.uscc', 'u.disabled'])
+      .where('t.token_hash', '=', hashSecret(token))
+      .where('t.revoked', '=', false)
+      .executeTakeFirst();
+    // A bearer token that does not resolve is an error, not an anonymous call.
+    if (!row || row.disabled) throw Errors.unauthenticated();
+    req.user = { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role, department: row.department, street: row.street, uscc: row.uscc };
+    req.authVia = 'token';
+    return;
+  }
+  const sid = req.cookies?.[SESSION_COOKIE];
+  if (!sid) return;
+  const h = hashSecret(sid);
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select(['s.csrf_token', 's.expires_at', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.department', 'u.street', 'u.uscc', 'u.disabled'])
+    .where('s.token_hash', '=', h)
+    .executeTakeFirst();
+  if (!row || row.disabled || new Date(row.expires_at).getTime() <= Date.now()) return;
+  req.user = { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role, department: row.department, street: row.street, uscc: row.uscc };
+  req.authVia = 'session';
+  req.sessionHash = h;
+  req.csrfToken = row.csrf_token;
+}
+
+function fieldOf(err: FastifyError): string | undefined {
+  const v = err.validation?.[0];
+  if (!v) return undefined;
+  const params = v.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+  if (params?.missingProperty) return params.missingProperty;
+  if (params?.additionalProperty) return params.additionalProperty;
+  const path = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+  return path || undefined;
+}
+
+export function toProblem(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as FastifyError & { code?: string };
+  if (e && e.validation) {
+    const field = fieldOf(e);
+    const where = e.validationContext === 'querystring' ? '查询参数' : e.validationContext === 'params' ? '路径参数' : '请求内容';
+    return new AppError('VALIDATION_FAILED', 400, `${where}校验失败`, { field, detail: e.validation[0]?.message ?? e.message });
+  }
+  switch (e?.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('PAYLOAD_TOO_LARGE', 413, '请求内容过大', { detail: '请求体超过 1 MiB 上限' });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '不支持的内容类型');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('BAD_JSON', 400, '请求内容不是合法的 JSON');
+    case '23505':
+      return new AppError('CONFLICT', 409, '数据已存在（唯一性冲突）');
+    case '22P02':
+    case '22003':
+    case '22007':
+    case '22008':
+      return new AppError('VALIDATION_FAILED', 400, '输入格式有误');
+  }
+  if (e instanceof SyntaxError || e?.statusCode === 400) return new AppError('BAD_REQUEST', 400, '请求格式有误');
+  if (e?.statusCode === 404) return new AppError('NOT_FOUND', 404, '资源不存在');
+  return new AppError('INTERNAL', 500, '服务器内部错误');
+}
+
+export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
+  return reply.status(err.status).type('application/problem+json; charset=utf-8').send(problemOf(err));
+}
+
+/**
+ * Installs authentication, the route access check, CSRF protection for
+ * cookie-authenticated writes, and the single error → problem+json mapping.
+ */
+export function installHttpPlatform(app: FastifyInstance, db: Db): void {
+  app.decorateRequest('user', null);
+  app.decorateRequest('authVia', null);
+  app.decorateRequest('sessionHash', null);
+  app.decorateRequest('csrfToken', null);
+
+  // Fail fast: an API route without an access declaration cannot even be registered.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/v1')) return;
+    const access = (route.config as { access?: Access } | undefined)?.access;
+    if (access === undefined) throw new Error(`route ${route.method} ${route.url} declares no access (config.access)`);
+  });
+
+  app.addHook('preValidation', async (req) => {
+    const access = req.routeOptions.config.access;
+    if (access === undefined) return; // non-API routes (health, docs, static)
+    await authenticate(db, req);
+    const verdict = isAllowed(access, req.user);
+    if (verdict === 'unauthenticated') throw Errors.unauthenticated();
+    if (verdict === 'forbidden') throw Errors.forbidden('当前角色无权执行此操作');
+    if (req.authVia === 'session' && !SAFE_METHODS.has(req.method)) {
+      const sent = req.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || sent !== req.csrfToken) throw Errors.csrf();
+    }
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const problem = toProblem(err);
+    if (problem.status >= 500) req.log.error({ err }, 'unhandled error');
+    else req.log.info({ code: problem.code, status: problem.status }, 'request rejected');
+    return sendProblem(reply, problem);
+  });
+}

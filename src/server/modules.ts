@@ -1,0 +1,7 @@
+import type { ModuleManifest } from '../platform/module.ts';
+import { auditModule } from '../modules/audit/index.ts';
+import { orgModule } from '../modules/org/index.ts';
+import { usersModule } from '../modules/users/index.ts';
+
+/** Every module, in dependency order. The only list that knows them all. */
+export const MODULES: readonly ModuleManifest[] = [orgModule, usersModule, auditModule];
