@@ -1,0 +1,174 @@
+import { DownOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { App, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Spin, Typography, type MenuProps } from 'antd';
+import { useMemo, useState } from 'react';
+import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { accessFor, allowed } from '../access';
+import type { Session } from '../api/types';
+import { appRoutes, type AppRoute } from '../routes';
+import { useAuthActions, useOrg, useSession } from './auth';
+import { ChangePasswordModal } from './ChangePasswordModal';
+import { errorText } from './errors';
+import { useI18n } from './i18n';
+import { LangSwitch } from './LangSwitch';
+import { Logo } from './Logo';
+import { VisibleRoutesContext } from './menu-context';
+import { describeScope } from './scope';
+
+const { Header, Sider, Content } = Layout;
+
+/** The menu entry for a location: exact match, else the longest path prefix. */
+function activeRoute(routes: readonly AppRoute[], pathname: string): AppRoute | undefined {
+  const exact = routes.find((r) => r.path === pathname);
+  if (exact) return exact;
+  return routes
+    .filter((r) => r.path !== '/' && pathname.startsWith(`${r.path}/`))
+    .sort((a, b) => b.path.length - a.path.length)[0];
+}
+
+/** Guards the signed-in area: waits for the session, sends strangers to /login. */
+export function AuthenticatedLayout() {
+  const session = useSession();
+  const location = useLocation();
+  const { t, lang } = useI18n();
+  if (session.isPending) {
+    return (
+      <Flex align="center" justify="center" style={{ minHeight: '100vh' }}>
+        <Spin size="large" />
+      </Flex>
+    );
+  }
+  if (session.isError) {
+    return (
+      <Result
+        status="error"
+        title={t('common.loadFailed')}
+        subTitle={errorText(session.error, lang, t)}
+        extra={
+          <Button type="primary" onClick={() => void session.refetch()}>
+            {t('common.retry')}
+          </Button>
+        }
+      />
+    );
+  }
+  if (!session.data) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  return <Shell session={session.data} />;
+}
+
+function Shell({ session }: { session: Session }) {
+  const { user } = session;
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const org = useOrg();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const { logout } = useAuthActions();
+  const [collapsed, setCollapsed] = useState(false);
+  const [passwordOpen, setPasswordOpen] = useState(false);
+
+  const access = accessFor(user.role);
+  const visible = useMemo(() => appRoutes.filter((r) => allowed(access, r.access)), [access]);
+  const active = activeRoute(appRoutes, location.pathname);
+  const scope = describeScope(user, org.data, t);
+
+  const menuItems: MenuProps['items'] = visible.map((r) => ({ key: r.key, icon: r.icon, label: t(r.label) }));
+
+  const userMenu: MenuProps['items'] = [
+    {
+      key: 'profile',
+      disabled: true,
+      style: { cursor: 'default' },
+      label: (
+        <Flex vertical style={{ minWidth: 200, padding: '4px 0' }} data-testid="user-profile">
+          <Typography.Text strong>{user.displayName}</Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t('user.menu.role')}：{t(`roles.${user.role}`)}
+          </Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t('user.menu.scope')}：{scope.name}
+          </Typography.Text>
+        </Flex>
+      ),
+    },
+    { type: 'divider' },
+    { key: 'password', icon: <KeyOutlined />, label: t('user.menu.changePassword') },
+    { key: 'logout', icon: <LogoutOutlined />, label: t('user.menu.logout'), danger: true },
+  ];
+
+  async function onUserMenu(key: string) {
+    if (key === 'password') setPasswordOpen(true);
+    if (key === 'logout') {
+      try {
+        await logout();
+        message.success(t('user.loggedOut'));
+      } finally {
+        navigate('/login', { replace: true });
+      }
+    }
+  }
+
+  // A page the role may not open (typed URL, stale bookmark) gets 403, not a blank.
+  let page = <Outlet />;
+  if (active && !allowed(access, active.access)) {
+    page = <Result status="403" title="403" subTitle={t('errors.FORBIDDEN')} extra={<Button onClick={() => navigate('/')}>{t('common.backHome')}</Button>} />;
+  }
+
+  return (
+    <VisibleRoutesContext.Provider value={visible}>
+      <Layout style={{ minHeight: '100vh' }}>
+        <Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={220} theme="dark">
+          <Flex align="center" gap={10} style={{ height: 64, padding: collapsed ? '0 24px' : '0 20px', overflow: 'hidden' }}>
+            <Logo size={32} />
+            {collapsed ? null : (
+              <Typography.Text strong style={{ color: '#fff', fontSize: 16, whiteSpace: 'nowrap' }}>
+                {t('app.fullName')}
+              </Typography.Text>
+            )}
+          </Flex>
+          <Menu
+            theme="dark"
+            mode="inline"
+            data-testid="side-menu"
+            selectedKeys={active ? [active.key] : []}
+            items={menuItems}
+            onClick={({ key }) => {
+              const target = visible.find((r) => r.key === key);
+              if (target) navigate(target.path);
+            }}
+          />
+        </Sider>
+        <Layout>
+          <Header
+            style={{
+              background: '#fff',
+              padding: '0 24px',
+              display: 'flex',
+              alignItems: 'center',
+              justifyContent: 'space-between',
+              borderBottom: '1px solid #f0f0f0',
+            }}
+          >
+            <Typography.Text type="secondary">{org.data?.district.name ?? ''}</Typography.Text>
+            <Flex align="center" gap={20}>
+              <LangSwitch />
+              <Dropdown menu={{ items: userMenu, onClick: ({ key }) => void onUserMenu(key) }} trigger={['click']} placement="bottomRight">
+                <Button type="text" data-testid="user-menu" style={{ height: 40 }}>
+                  <Flex align="center" gap={8}>
+                    <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1677ff' }} />
+                    <span>{user.displayName}</span>
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {t(`roles.${user.role}`)}
+                    </Typography.Text>
+                    <DownOutlined style={{ fontSize: 10 }} />
+                  </Flex>
+                </Button>
+              </Dropdown>
+            </Flex>
+          </Header>
+          <Content style={{ margin: 24 }}>{page}</Content>
+        </Layout>
+      </Layout>
+      <ChangePasswordModal open={passwordOpen} onClose={() => setPasswordOpen(false)} />
+    </VisibleRoutesContext.Provider>
+  );
+}

@@ -1,0 +1,93 @@
+import { App, Form, Input, Modal } from 'antd';
+import { useState } from 'react';
+import { changePassword } from '../api/auth';
+import { errorField, errorText } from './errors';
+import { useI18n } from './i18n';
+
+interface PasswordForm {
+  currentPassword: string;
+  newPassword: string;
+  confirm: string;
+}
+
+// Same minimum as the server's WEAK_PASSWORD rule, checked here to save a round trip.
+const MIN_LENGTH = 8;
+
+export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const { t, lang } = useI18n();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<PasswordForm>();
+  const [saving, setSaving] = useState(false);
+
+  async function submit() {
+    let values: PasswordForm;
+    try {
+      values = await form.validateFields();
+    } catch {
+      return; // antd already shows the field messages
+    }
+    setSaving(true);
+    try {
+      await changePassword(values.currentPassword, values.newPassword);
+      message.success(t('pages.password.success'));
+      form.resetFields();
+      onClose();
+    } catch (err) {
+      const field = errorField(err, ['currentPassword', 'newPassword'] as const);
+      if (field) form.setFields([{ name: field, errors: [errorText(err, lang, t)] }]);
+      else message.error(errorText(err, lang, t));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <Modal
+      title={t('pages.password.title')}
+      open={open}
+      onOk={() => void submit()}
+      onCancel={() => {
+        form.resetFields();
+        onClose();
+      }}
+      okText={t('common.ok')}
+      cancelText={t('common.cancel')}
+      confirmLoading={saving}
+      destroyOnHidden
+    >
+      <Form<PasswordForm> form={form} layout="vertical" requiredMark={false} name="change-password" onFinish={() => void submit()}>
+        <Form.Item name="currentPassword" label={t('pages.password.current')} rules={[{ required: true, message: t('pages.password.currentRequired') }]}>
+          <Input.Password autoComplete="current-password" />
+        </Form.Item>
+        <Form.Item
+          name="newPassword"
+          label={t('pages.password.new')}
+          rules={[
+            { required: true, message: t('pages.password.newRequired') },
+            { min: MIN_LENGTH, message: t('pages.password.minLength') },
+            ({ getFieldValue }) => ({
+              validator: (_, value: string | undefined) =>
+                value && value === getFieldValue('currentPassword') ? Promise.reject(new Error(t('pages.password.sameAsCurrent'))) : Promise.resolve(),
+            }),
+          ]}
+        >
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        <Form.Item
+          name="confirm"
+          label={t('pages.password.confirm')}
+          dependencies={['newPassword']}
+          rules={[
+            { required: true, message: t('pages.password.confirmRequired') },
+            ({ getFieldValue }) => ({
+              validator: (_, value: string | undefined) =>
+                !value || value === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('pages.password.mismatch'))),
+            }),
+          ]}
+        >
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

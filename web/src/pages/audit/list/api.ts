@@ -1,0 +1,32 @@
+import { api } from '../../../api/client';
+import type { Page, Role } from '../../../api/types';
+
+export interface AuditRecord {
+  seq: number;
+  at: string;
+  actor: string;
+  role: Role | string;
+  action: string;
+  target: string;
+  digest: string;
+  hash: string;
+}
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  count: number;
+  firstBad?: { seq: number; reason: string };
+}
+
+export function listAudit(page: number, pageSize: number, filter: AuditFilter): Promise<Page<AuditRecord>> {
+  return api.get<Page<AuditRecord>>('/api/v1/audit', { page, pageSize, actor: filter.actor, action: filter.action });
+}
+
+export function verifyAudit(): Promise<VerifyResult> {
+  return api.get<VerifyResult>('/api/v1/audit/verify');
+}

@@ -1,0 +1,143 @@
+import { SafetyCertificateOutlined } from '@ant-design/icons';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { Alert, Button, Card, Form, Input, Table, Tooltip, Typography, type TableColumnsType } from 'antd';
+import { useEffect } from 'react';
+import { errorText } from '../../../app/errors';
+import { formatDateTime } from '../../../app/format';
+import { useI18n } from '../../../app/i18n';
+import { PAGE_SIZES, useListParams } from '../../../app/list-params';
+import { PageHeader } from '../../../app/PageHeader';
+import { isRole } from '../../../api/types';
+import { listAudit, verifyAudit, type AuditFilter, type AuditRecord } from './api';
+
+/** Long hex strings: show the head, the whole value on hover and on copy. */
+function Hex({ value }: { value: string }) {
+  return (
+    <Tooltip title={<span style={{ fontFamily: 'monospace', wordBreak: 'break-all' }}>{value}</span>}>
+      <Typography.Text code copyable={{ text: value }} style={{ whiteSpace: 'nowrap' }}>
+        {value.length > 12 ? `${value.slice(0, 12)}…` : value}
+      </Typography.Text>
+    </Tooltip>
+  );
+}
+
+export function AuditListPage() {
+  const { t, lang } = useI18n();
+  const list = useListParams();
+  const [form] = Form.useForm<AuditFilter>();
+  const filter: AuditFilter = { actor: list.get('actor'), action: list.get('action') };
+
+  useEffect(() => {
+    form.setFieldsValue({ actor: filter.actor, action: filter.action });
+  }, [form, filter.actor, filter.action]);
+
+  const query = useQuery({
+    queryKey: ['audit', list.page, list.pageSize, filter.actor ?? '', filter.action ?? ''],
+    queryFn: () => listAudit(list.page, list.pageSize, filter),
+    placeholderData: keepPreviousData,
+  });
+  const verify = useMutation({ mutationFn: verifyAudit });
+
+  const columns: TableColumnsType<AuditRecord> = [
+    { title: t('pages.audit.col.seq'), dataIndex: 'seq', key: 'seq', width: 80 },
+    { title: t('pages.audit.col.at'), dataIndex: 'at', key: 'at', width: 180, render: (v: string) => formatDateTime(v, lang) },
+    { title: t('pages.audit.col.actor'), dataIndex: 'actor', key: 'actor' },
+    {
+      title: t('pages.audit.col.role'),
+      dataIndex: 'role',
+      key: 'role',
+      render: (role: string) => (isRole(role) ? t(`roles.${role}`) : role),
+    },
+    { title: t('pages.audit.col.action'), dataIndex: 'action', key: 'action', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
+    { title: t('pages.audit.col.target'), dataIndex: 'target', key: 'target', ellipsis: true },
+    { title: t('pages.audit.col.digest'), dataIndex: 'digest', key: 'digest', render: (v: string) => <Hex value={v} /> },
+    { title: t('pages.audit.col.hash'), dataIndex: 'hash', key: 'hash', render: (v: string) => <Hex value={v} /> },
+  ];
+
+  let verdict = null;
+  if (verify.isError) {
+    verdict = <Alert type="error" showIcon closable title={errorText(verify.error, lang, t)} />;
+  } else if (verify.data) {
+    const r = verify.data;
+    verdict = r.ok ? (
+      <Alert type="success" showIcon closable data-testid="audit-verify-result" title={t('pages.audit.verifyOk', { count: r.count })} />
+    ) : (
+      <Alert
+        type="error"
+        showIcon
+        closable
+        data-testid="audit-verify-result"
+        title={t('pages.audit.verifyBad', { seq: r.firstBad?.seq ?? '?', reason: r.firstBad?.reason ?? '', count: r.count })}
+      />
+    );
+  }
+
+  return (
+    <>
+      <PageHeader
+        title={t('pages.audit.title')}
+        extra={
+          <Button
+            type="primary"
+            icon={<SafetyCertificateOutlined />}
+            loading={verify.isPending}
+            onClick={() => verify.mutate()}
+            data-testid="audit-verify"
+          >
+            {t('pages.audit.verify')}
+          </Button>
+        }
+      />
+      {verdict ? <div style={{ marginBottom: 16 }}>{verdict}</div> : null}
+      <Card>
+        <Form<AuditFilter>
+          form={form}
+          name="audit-filter"
+          layout="inline"
+          style={{ marginBottom: 16, rowGap: 12 }}
+          onFinish={(v) => list.setFilters({ actor: v.actor?.trim(), action: v.action?.trim() })}
+        >
+          <Form.Item name="actor" label={t('pages.audit.actor')}>
+            <Input allowClear style={{ width: 180 }} />
+          </Form.Item>
+          <Form.Item name="action" label={t('pages.audit.action')}>
+            <Input allowClear style={{ width: 180 }} />
+          </Form.Item>
+          <Form.Item>
+            <Button type="primary" htmlType="submit">
+              {t('common.search')}
+            </Button>
+          </Form.Item>
+          <Form.Item>
+            <Button
+              onClick={() => {
+                form.resetFields();
+                list.setFilters({ actor: undefined, action: undefined });
+              }}
+            >
+              {t('common.reset')}
+            </Button>
+          </Form.Item>
+        </Form>
+        {query.isError ? <Alert type="error" showIcon title={errorText(query.error, lang, t)} style={{ marginBottom: 16 }} /> : null}
+        <Table<AuditRecord>
+          rowKey="seq"
+          data-testid="audit-table"
+          columns={columns}
+          dataSource={query.data?.items ?? []}
+          loading={query.isFetching}
+          scroll={{ x: 1000 }}
+          pagination={{
+            current: list.page,
+            pageSize: list.pageSize,
+            total: query.data?.total ?? 0,
+            showSizeChanger: true,
+            pageSizeOptions: PAGE_SIZES.map(String),
+            showTotal: (total) => t('common.total', { total }),
+            onChange: list.setPage,
+          }}
+        />
+      </Card>
+    </>
+  );
+}
