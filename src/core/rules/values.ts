@@ -1,0 +1,139 @@
+import type { AttributeSpec, AttributeType, Catalog, JsonValue } from './types.ts';
+
+/** JsonLogic truthiness (jsonlogic.com/truthy): JS truthiness except that [] is false. */
+export function truthy(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  return Boolean(v);
+}
+
+export function isLogic(v: unknown): v is Record<string, JsonValue> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  let n = 0;
+  for (const k in v) if (Object.hasOwn(v, k) && ++n > 1) return false;
+  return n === 1;
+}
+
+export function opOf(v: Record<string, JsonValue>): string {
+  for (const k in v) if (Object.hasOwn(v, k)) return k;
+  return '';
+}
+
+/** Arguments as an array: JsonLogic allows `{"op": x}` for `{"op": [x]}`. */
+export function argsOf(v: Record<string, JsonValue>, op: string): JsonValue[] {
+  const a = v[op];
+  return Array.isArray(a) ? a : [a as JsonValue];
+}
+
+/**
+ * `var` lookup with dotted paths. Only own properties are followed, so keys such as
+ * `__proto__` or `constructor` never reach a prototype (a deliberate difference from json-logic-js).
+ */
+export function lookup(data: unknown, path: unknown, notFound: JsonValue = null): JsonValue {
+  if (path === undefined || path === '' || path === null) return (data ?? null) as JsonValue;
+  const parts = String(path).split('.');
+  let cur: unknown = data;
+  for (const p of parts) {
+    if (cur === null || cur === undefined) return notFound;
+    if (!Object.hasOwn(Object(cur) as object, p)) return notFound;
+    cur = (cur as Record<string, unknown>)[p];
+    if (cur === undefined) return notFound;
+  }
+  return cur as JsonValue;
+}
+
+/** Whether a catalog attribute counts as missing for three-valued logic: absent or null. */
+export function isMissing(v: unknown): boolean {
+  return v === null || v === undefined;
+}
+
+export function attrSpec(catalog: Catalog, name: string): AttributeSpec | undefined {
+  if (!Object.hasOwn(catalog, name)) return undefined;
+  const s = catalog[name];
+  if (s === undefined) return undefined;
+  return typeof s === 'string' ? { type: s } : s;
+}
+
+export function attrType(catalog: Catalog, name: string): AttributeType | undefined {
+  return attrSpec(catalog, name)?.type;
+}
+
+// ---- dates: YYYY-MM-DD ⇄ epoch days (UTC arithmetic; no clock, no time zone) ----
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+/** Epoch days of a valid YYYY-MM-DD string, or undefined when it is not a real date. */
+export function parseDate(s: unknown): number | undefined {
+  if (typeof s !== 'string') return undefined;
+  const m = DATE_RE.exec(s);
+  if (!m) return undefined;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
+  const t = Date.UTC(y, mo - 1, d);
+  const back = new Date(t);
+  // Date.UTC maps years 0–99 to 1900–1999; reject those along with impossible days.
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return undefined;
+  return Math.round(t / DAY_MS);
+}
+
+export function isDateString(s: unknown): s is string {
+  return parseDate(s) !== undefined;
+}
+
+export function formatDate(days: number): string {
+  const d = new Date(days * DAY_MS);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + 1;
+  const dd = d.getUTCDate();
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(dd).padStart(2, '0')}`;
+}
+
+export type DateUnit = 'day' | 'month' | 'year';
+
+export function isDateUnit(u: unknown): u is DateUnit {
+  return u === 'day' || u === 'month' || u === 'year';
+}
+
+/** Adds n units; months and years clamp the day to the month's end (2024-01-31 + 1 month = 2024-02-29). */
+export function dateAdd(date: string, n: number, unit: DateUnit): string | null {
+  const days = parseDate(date);
+  if (days === undefined || !Number.isInteger(n) || Math.abs(n) > 100_000) return null;
+  if (unit === 'day') {
+    const out = days + n;
+    const s = formatDate(out);
+    return parseDate(s) === undefined ? null : s;
+  }
+  const d = new Date(days * DAY_MS);
+  const months = unit === 'year' ? n * 12 : n;
+  const total = d.getUTCFullYear() * 12 + d.getUTCMonth() + months;
+  const y = Math.floor(total / 12);
+  const m = total - y * 12;
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const day = Math.min(d.getUTCDate(), last);
+  if (y < 1000 || y > 9999) return null;
+  return `${String(y).padStart(4, '0')}-${String(m + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** Whole units from `from` to `to` (negative when `to` is earlier), e.g. completed years since founding. */
+export function dateDiff(from: string, to: string, unit: DateUnit): number | null {
+  const a = parseDate(from);
+  const b = parseDate(to);
+  if (a === undefined || b === undefined) return null;
+  if (unit === 'day') return b - a;
+  if (b < a) {
+    const r = dateDiff(to, from, unit);
+    return r === null ? null : -r;
+  }
+  const da = new Date(a * DAY_MS);
+  const db = new Date(b * DAY_MS);
+  let months = (db.getUTCFullYear() - da.getUTCFullYear()) * 12 + (db.getUTCMonth() - da.getUTCMonth());
+  if (db.getUTCDate() < da.getUTCDate()) months -= 1;
+  return unit === 'month' ? months : Math.floor(months / 12);
+}
+
+/** JSON Pointer segment escaping (RFC 6901). */
+export function ptr(base: string, seg: string | number): string {
+  return `${base}/${String(seg).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
