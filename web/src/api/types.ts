@@ -23,7 +23,8 @@ export interface User {
 
 export interface Session {
   user: User;
-  csrfToken: string;
+  /** null when the caller authenticated with a bearer token instead of the cookie. */
+  csrfToken: string | null;
 }
 
 export interface CodeName {

@@ -110,7 +110,7 @@ export const enUS: Record<MessageKey, string> = {
   'pages.users.status.disabled': 'Disabled',
   'pages.users.form.username': 'Username',
   'pages.users.form.usernameRequired': 'Please enter a username',
-  'pages.users.form.usernamePattern': '3–32 letters, digits, underscores, dots or hyphens, starting with a letter',
+  'pages.users.form.usernamePattern': '2–64 letters, digits, underscores, dots or hyphens',
   'pages.users.form.displayName': 'Name',
   'pages.users.form.displayNameRequired': 'Please enter a name',
   'pages.users.form.role': 'Role',

@@ -108,7 +108,7 @@ export const zhCN = {
   'pages.users.status.disabled': '已停用',
   'pages.users.form.username': '用户名',
   'pages.users.form.usernameRequired': '请输入用户名',
-  'pages.users.form.usernamePattern': '3–32 位字母、数字、下划线、点或连字符，以字母开头',
+  'pages.users.form.usernamePattern': '2–64 位字母、数字、下划线、点或连字符',
   'pages.users.form.displayName': '姓名',
   'pages.users.form.displayNameRequired': '请输入姓名',
   'pages.users.form.role': '角色',

@@ -20,7 +20,8 @@ export interface AuditFilter {
 export interface VerifyResult {
   ok: boolean;
   count: number;
-  firstBad?: { seq: number; reason: string };
+  /** `reason` is a stable code, `message` its Chinese explanation. */
+  firstBad?: { seq: number; reason: string; message?: string };
 }
 
 export function listAudit(page: number, pageSize: number, filter: AuditFilter): Promise<Page<AuditRecord>> {

@@ -67,7 +67,7 @@ export function AuditListPage() {
         showIcon
         closable
         data-testid="audit-verify-result"
-        title={t('pages.audit.verifyBad', { seq: r.firstBad?.seq ?? '?', reason: r.firstBad?.reason ?? '', count: r.count })}
+        title={t('pages.audit.verifyBad', { seq: r.firstBad?.seq ?? '?', reason: r.firstBad?.message ?? r.firstBad?.reason ?? '', count: r.count })}
       />
     );
   }

@@ -81,7 +81,7 @@ export function CreateUserModal({ open, onClose }: { open: boolean; onClose: () 
           label={t('pages.users.form.username')}
           rules={[
             { required: true, whitespace: true, message: t('pages.users.form.usernameRequired') },
-            { pattern: /^[A-Za-z][A-Za-z0-9_.-]{2,31}$/, message: t('pages.users.form.usernamePattern') },
+            { pattern: /^[A-Za-z0-9_.-]{2,64}$/, message: t('pages.users.form.usernamePattern') },
           ]}
         >
           <Input autoComplete="off" />
