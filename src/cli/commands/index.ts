@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
+import { registerCalendarCommands } from './calendar.ts';
+import { registerIndustryCommands } from './industry.ts';
+import { registerUsccCommands } from './uscc.ts';
 
 /** Every command group registers itself here; one file per group under src/cli/commands. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerUsccCommands(program);
+  registerCalendarCommands(program);
+  registerIndustryCommands(program);
 }
