@@ -1,5 +1,5 @@
 import { DownOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { App, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Spin, Typography, type MenuProps } from 'antd';
+import { App, Avatar, Breadcrumb, Button, Dropdown, Flex, Layout, Menu, Result, Spin, Typography, type MenuProps } from 'antd';
 import { useMemo, useState } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { accessFor, allowed } from '../access';
@@ -82,10 +82,14 @@ function Shell({ session }: { session: Session }) {
         <Flex vertical style={{ minWidth: 200, padding: '4px 0' }} data-testid="user-profile">
           <Typography.Text strong>{user.displayName}</Typography.Text>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {t('user.menu.role')}：{t(`roles.${user.role}`)}
+            {t('user.menu.role')}
+            {t('common.colon')}
+            {t(`roles.${user.role}`)}
           </Typography.Text>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {t('user.menu.scope')}：{scope.name}
+            {t('user.menu.scope')}
+            {t('common.colon')}
+            {scope.name}
           </Typography.Text>
         </Flex>
       ),
@@ -121,7 +125,7 @@ function Shell({ session }: { session: Session }) {
             <Logo size={32} />
             {collapsed ? null : (
               <Typography.Text strong style={{ color: '#fff', fontSize: 16, whiteSpace: 'nowrap' }}>
-                {t('app.fullName')}
+                {t('app.sideTitle')}
               </Typography.Text>
             )}
           </Flex>
@@ -148,7 +152,12 @@ function Shell({ session }: { session: Session }) {
               borderBottom: '1px solid #f0f0f0',
             }}
           >
-            <Typography.Text type="secondary">{org.data?.district.name ?? ''}</Typography.Text>
+            <Breadcrumb
+              items={[
+                { key: 'district', title: org.data?.district.name ?? t('app.name') },
+                ...(active ? [{ key: active.key, title: t(active.label) }] : []),
+              ]}
+            />
             <Flex align="center" gap={20}>
               <LangSwitch />
               <Dropdown menu={{ items: userMenu, onClick: ({ key }) => void onUserMenu(key) }} trigger={['click']} placement="bottomRight">

@@ -14,7 +14,8 @@ function nameOf(list: { code: string; name: string }[] | undefined, code: string
 /** The data scope a user works in, for display (the server enforces it). */
 export function describeScope(user: User, org: OrgMeta | undefined, t: Translate): ScopeInfo {
   if (user.role === 'enterprise' && user.uscc) {
-    return { kind: 'pages.home.scope.uscc', name: user.scopeName ? `${user.scopeName}（${user.uscc}）` : user.uscc };
+    const named = user.scopeName && user.scopeName !== user.uscc;
+    return { kind: 'pages.home.scope.uscc', name: named ? `${user.scopeName}（${user.uscc}）` : user.uscc };
   }
   if (user.department) {
     return { kind: 'pages.home.scope.department', name: user.scopeName ?? nameOf(org?.departments, user.department) };
@@ -22,5 +23,6 @@ export function describeScope(user: User, org: OrgMeta | undefined, t: Translate
   if (user.street) {
     return { kind: 'pages.home.scope.street', name: user.scopeName ?? nameOf(org?.streets, user.street) };
   }
-  return { kind: 'pages.home.scope.district', name: user.scopeName ?? org?.district.name ?? t('pages.home.scope.district') };
+  // Admin and leader work across the whole district.
+  return { kind: 'pages.home.scope', name: user.scopeName ?? t('pages.home.scope.district') };
 }

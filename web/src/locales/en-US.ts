@@ -4,6 +4,7 @@ import type { MessageKey } from './zh-CN';
 export const enUS: Record<MessageKey, string> = {
   'app.name': 'Qifu',
   'app.fullName': 'Qifu · Enterprise Service Platform',
+  'app.sideTitle': 'Qifu',
   'app.tagline': 'Better business environment · Serving enterprises through their whole life cycle',
   'app.footer': 'Qifu open-source enterprise service platform',
 
@@ -39,6 +40,7 @@ export const enUS: Record<MessageKey, string> = {
   'common.notFound': 'Page not found',
   'common.backHome': 'Back to home',
   'common.none': '—',
+  'common.colon': ': ',
 
   'errors.INVALID_CREDENTIALS': 'Wrong username or password',
   'errors.TOO_MANY_ATTEMPTS': 'Too many attempts, please try again later',
@@ -131,6 +133,7 @@ export const enUS: Record<MessageKey, string> = {
   'pages.audit.verify': 'Verify hash chain',
   'pages.audit.verifyOk': 'Hash chain intact: all {count} audit records verified',
   'pages.audit.verifyBad': 'Hash chain broken at record #{seq} ({reason}); {count} records checked',
+  'pages.audit.system': 'System',
   'pages.audit.col.seq': 'Seq',
   'pages.audit.col.at': 'Time',
   'pages.audit.col.actor': 'Actor',

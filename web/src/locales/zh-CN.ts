@@ -2,6 +2,7 @@
 export const zhCN = {
   'app.name': '企服',
   'app.fullName': '企服 · 企业服务平台',
+  'app.sideTitle': '企服 · 企业服务平台',
   'app.tagline': '优化营商环境 · 服务企业全生命周期',
   'app.footer': '企服 开源企业服务平台',
 
@@ -37,6 +38,7 @@ export const zhCN = {
   'common.notFound': '页面不存在',
   'common.backHome': '返回首页',
   'common.none': '—',
+  'common.colon': '：',
 
   'errors.INVALID_CREDENTIALS': '用户名或密码错误',
   'errors.TOO_MANY_ATTEMPTS': '尝试次数过多，请稍后再试',
@@ -129,6 +131,7 @@ export const zhCN = {
   'pages.audit.verify': '校验哈希链',
   'pages.audit.verifyOk': '哈希链完整：{count} 条审计记录全部校验通过',
   'pages.audit.verifyBad': '哈希链校验失败：第 {seq} 条记录异常（{reason}），已校验 {count} 条',
+  'pages.audit.system': '系统',
   'pages.audit.col.seq': '序号',
   'pages.audit.col.at': '时间',
   'pages.audit.col.actor': '操作人',

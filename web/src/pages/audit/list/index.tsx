@@ -10,12 +10,14 @@ import { PageHeader } from '../../../app/PageHeader';
 import { isRole } from '../../../api/types';
 import { listAudit, verifyAudit, type AuditFilter, type AuditRecord } from './api';
 
+const MONO = { fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace", fontSize: 12, whiteSpace: 'nowrap' } as const;
+
 /** Long hex strings: show the head, the whole value on hover and on copy. */
 function Hex({ value }: { value: string }) {
   return (
     <Tooltip title={<span style={{ fontFamily: 'monospace', wordBreak: 'break-all' }}>{value}</span>}>
-      <Typography.Text code copyable={{ text: value }} style={{ whiteSpace: 'nowrap' }}>
-        {value.length > 12 ? `${value.slice(0, 12)}…` : value}
+      <Typography.Text copyable={{ text: value }} style={MONO}>
+        {value.length > 10 ? `${value.slice(0, 10)}…` : value}
       </Typography.Text>
     </Tooltip>
   );
@@ -40,18 +42,19 @@ export function AuditListPage() {
 
   const columns: TableColumnsType<AuditRecord> = [
     { title: t('pages.audit.col.seq'), dataIndex: 'seq', key: 'seq', width: 80 },
-    { title: t('pages.audit.col.at'), dataIndex: 'at', key: 'at', width: 180, render: (v: string) => formatDateTime(v, lang) },
-    { title: t('pages.audit.col.actor'), dataIndex: 'actor', key: 'actor' },
+    { title: t('pages.audit.col.at'), dataIndex: 'at', key: 'at', width: 170, render: (v: string) => formatDateTime(v) },
+    { title: t('pages.audit.col.actor'), dataIndex: 'actor', key: 'actor', width: 140, ellipsis: true, render: (v: string) => (v === 'system' ? t('pages.audit.system') : v) },
     {
       title: t('pages.audit.col.role'),
       dataIndex: 'role',
       key: 'role',
-      render: (role: string) => (isRole(role) ? t(`roles.${role}`) : role),
+      width: 120,
+      render: (role: string) => (isRole(role) ? t(`roles.${role}`) : role === 'system' ? t('pages.audit.system') : role),
     },
-    { title: t('pages.audit.col.action'), dataIndex: 'action', key: 'action', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
+    { title: t('pages.audit.col.action'), dataIndex: 'action', key: 'action', width: 160, render: (v: string) => <span style={MONO}>{v}</span> },
     { title: t('pages.audit.col.target'), dataIndex: 'target', key: 'target', ellipsis: true },
-    { title: t('pages.audit.col.digest'), dataIndex: 'digest', key: 'digest', render: (v: string) => <Hex value={v} /> },
-    { title: t('pages.audit.col.hash'), dataIndex: 'hash', key: 'hash', render: (v: string) => <Hex value={v} /> },
+    { title: t('pages.audit.col.digest'), dataIndex: 'digest', key: 'digest', width: 150, render: (v: string) => <Hex value={v} /> },
+    { title: t('pages.audit.col.hash'), dataIndex: 'hash', key: 'hash', width: 150, render: (v: string) => <Hex value={v} /> },
   ];
 
   let verdict = null;
@@ -126,7 +129,7 @@ export function AuditListPage() {
           columns={columns}
           dataSource={query.data?.items ?? []}
           loading={query.isFetching}
-          scroll={{ x: 1000 }}
+          scroll={{ x: 1100 }}
           pagination={{
             current: list.page,
             pageSize: list.pageSize,

@@ -54,9 +54,9 @@ export function UserListPage() {
   }
 
   const columns: TableColumnsType<UserRow> = [
-    { title: t('pages.users.col.username'), dataIndex: 'username', key: 'username' },
+    { title: t('pages.users.col.username'), dataIndex: 'username', key: 'username', width: 160 },
     { title: t('pages.users.col.displayName'), dataIndex: 'displayName', key: 'displayName' },
-    { title: t('pages.users.col.role'), dataIndex: 'role', key: 'role', render: (role: Role) => t(`roles.${role}`) },
+    { title: t('pages.users.col.role'), dataIndex: 'role', key: 'role', width: 150, render: (role: Role) => t(`roles.${role}`) },
     {
       title: t('pages.users.col.scope'),
       key: 'scope',
@@ -66,6 +66,7 @@ export function UserListPage() {
       title: t('pages.users.col.status'),
       dataIndex: 'disabled',
       key: 'status',
+      width: 100,
       render: (disabled: boolean) =>
         disabled ? <Tag>{t('pages.users.status.disabled')}</Tag> : <Tag color="green">{t('pages.users.status.active')}</Tag>,
     },
@@ -73,7 +74,8 @@ export function UserListPage() {
       title: t('pages.users.col.createdAt'),
       dataIndex: 'createdAt',
       key: 'createdAt',
-      render: (v: string) => formatDateTime(v, lang),
+      width: 180,
+      render: (v: string) => formatDateTime(v),
     },
   ];
 
