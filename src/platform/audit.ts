@@ -1,4 +1,4 @@
-import { auditHash, GENESIS_HASH, verifyChain, type ChainProblem, type ChainedAuditRecord } from '../core/crypto/audit-chain.ts';
+import { auditHash, describeProblem, GENESIS_HASH, verifyChain, type ChainProblem, type ChainedAuditRecord } from '../core/crypto/audit-chain.ts';
 import { canonicalJson, sm3 } from '../core/crypto/sm.ts';
 import type { Db, Executor, Tx } from './db/schema.ts';
 
@@ -49,7 +49,7 @@ export async function appendAudit(tx: Tx, actor: Actor, entry: AuditEntry, now: 
 export interface AuditVerifyResult {
   ok: boolean;
   count: number;
-  firstBad?: { seq: number; reason: ChainProblem['reason'] };
+  firstBad?: { seq: number; reason: ChainProblem['reason']; message: string };
 }
 
 /** Re-reads the whole log in pages and checks every link (used by `qifu audit verify`). */
@@ -79,14 +79,14 @@ export async function verifyAudit(db: Executor, pageSize = 5000): Promise<AuditV
     const last = records[records.length - 1];
     // Check this page against its predecessor; the head is checked only after the last page.
     const problem = verifyChain(records, last ? { seq: last.seq, hash: last.hash } : after, after);
-    if (problem) return { ok: false, count: count + records.findIndex((r) => r.seq >= problem.seq), firstBad: { seq: problem.seq, reason: problem.reason } };
+    if (problem) return { ok: false, count: count + Math.max(0, records.findIndex((r) => r.seq >= problem.seq)), firstBad: { seq: problem.seq, reason: problem.reason, message: describeProblem(problem) } };
     count += records.length;
     if (!last) break;
     after = { seq: last.seq, hash: last.hash };
     if (records.length < pageSize) break;
   }
   const endProblem = verifyChain([], head ?? null, after);
-  if (endProblem) return { ok: false, count, firstBad: { seq: endProblem.seq, reason: endProblem.reason } };
+  if (endProblem) return { ok: false, count, firstBad: { seq: endProblem.seq, reason: endProblem.reason, message: describeProblem(endProblem) } };
   return { ok: true, count };
 }
 

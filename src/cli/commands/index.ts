@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import { registerCalendarCommands } from './calendar.ts';
 import { registerIndustryCommands } from './industry.ts';
 import { registerUsccCommands } from './uscc.ts';
+import { registerPlatformCommands } from './platform.ts';
 
 /** Every command group registers itself here; one file per group under src/cli/commands. */
 export function registerCommands(program: Command): void {
+  registerPlatformCommands(program);
   registerUsccCommands(program);
   registerCalendarCommands(program);
   registerIndustryCommands(program);

@@ -49,7 +49,7 @@ export const auditModule: ModuleManifest = {
         schema: {
           tags: ['audit'],
           summary: '校验审计哈希链',
-          response: { 200: Type.Object({ ok: Type.Boolean(), count: Type.Integer(), firstBad: Type.Optional(Type.Object({ seq: Type.Integer(), reason: Type.String() })) }) },
+          response: { 200: Type.Object({ ok: Type.Boolean(), count: Type.Integer(), firstBad: Type.Optional(Type.Object({ seq: Type.Integer(), reason: Type.String(), message: Type.String() })) }) },
         },
       },
       async () => verifyAudit(db),
