@@ -3,6 +3,8 @@ import { registerCalendarCommands } from './calendar.ts';
 import { registerIndustryCommands } from './industry.ts';
 import { registerUsccCommands } from './uscc.ts';
 import { registerPlatformCommands } from './platform.ts';
+import { registerRulesCommands } from './rules.ts';
+import { registerBenchCommands } from './bench.ts';
 
 /** Every command group registers itself here; one file per group under src/cli/commands. */
 export function registerCommands(program: Command): void {
@@ -10,4 +12,6 @@ export function registerCommands(program: Command): void {
   registerUsccCommands(program);
   registerCalendarCommands(program);
   registerIndustryCommands(program);
+  registerRulesCommands(program);
+  registerBenchCommands(program);
 }

@@ -199,6 +199,10 @@ export function recordWith(name: string, v: JsonValue): Record<string, JsonValue
 }
 
 function putPath(obj: Record<string, JsonValue>, path: string, v: JsonValue): void {
+  if (path.indexOf('.') === -1 && path !== '__proto__') {
+    obj[path] = v; // plain assignment keeps V8's fast object shapes
+    return;
+  }
   const parts = path.split('.');
   let cur: Record<string, JsonValue> = obj;
   for (let i = 0; i < parts.length - 1; i++) {

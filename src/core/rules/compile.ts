@@ -1,4 +1,4 @@
-import { applyEager, compare, inOp, OPERATORS } from './operators.ts';
+import { applyEager, inOp, OPERATORS, startsWith } from './operators.ts';
 import { RuleError, type EvalOptions, type JsonValue, type Rule } from './types.ts';
 import { argsOf, isLogic, lookup, opOf, truthy } from './values.ts';
 
@@ -28,9 +28,10 @@ function varFn(path: JsonValue, notFound: JsonValue): Fn {
     const k = parts[0] as string;
     return (d) => {
       if (d === null || d === undefined) return notFound;
-      if (!Object.hasOwn(Object(d) as object, k)) return notFound;
       const v = (d as Record<string, JsonValue | undefined>)[k];
-      return v === undefined ? notFound : v;
+      // Own properties only: a key such as "constructor" never reads a prototype.
+      if (v === undefined || !Object.hasOwn(Object(d) as object, k)) return notFound;
+      return v;
     };
   }
   return (d) => lookup(d, path, notFound);
@@ -64,10 +65,17 @@ function build(rule: Rule, opts: EvalOptions | undefined): Fn {
       };
     }
     case 'and':
+      if (fs.length === 2) {
+        const g = fs[1] as Fn;
+        return (d) => {
+          const a = f0(d);
+          return truthy(a) ? g(d) : a;
+        };
+      }
       return (d) => {
         let cur: JsonValue = null;
-        for (const f of fs) {
-          cur = f(d);
+        for (let i = 0; i < fs.length; i++) {
+          cur = (fs[i] as Fn)(d);
           if (!truthy(cur)) return cur;
         }
         return cur;
@@ -75,8 +83,8 @@ function build(rule: Rule, opts: EvalOptions | undefined): Fn {
     case 'or':
       return (d) => {
         let cur: JsonValue = null;
-        for (const f of fs) {
-          cur = f(d);
+        for (let i = 0; i < fs.length; i++) {
+          cur = (fs[i] as Fn)(d);
           if (truthy(cur)) return cur;
         }
         return cur;
@@ -102,11 +110,26 @@ function build(rule: Rule, opts: EvalOptions | undefined): Fn {
         return (d) => (f0(d) as number) > (f1(d) as number);
       case '>=':
         return (d) => (f0(d) as number) >= (f1(d) as number);
+      case '==':
+        return (d) => f0(d) == f1(d);
+      case '!=':
+        return (d) => f0(d) != f1(d);
+      case '===':
+        return (d) => f0(d) === f1(d);
       default:
-        return (d) => compare(op, f0(d), f1(d));
+        return (d) => f0(d) !== f1(d);
     }
   }
-  if (op === 'in' && fs.length === 2) return (d) => inOp(f0(d), f1(d));
+  if (op === 'in' && fs.length === 2) {
+    const b = args[1];
+    // Membership in a constant list of strings: a Set answers in O(1) with the same === semantics.
+    if (Array.isArray(b) && b.length > 4 && b.every((x) => typeof x === 'string')) {
+      const set = new Set(b as string[]);
+      return (d) => set.has(f0(d) as string);
+    }
+    return (d) => inOp(f0(d), f1(d));
+  }
+  if (op === 'starts_with' && fs.length === 2) return (d) => startsWith(f0(d), f1(d));
   if (op === '!' && fs.length === 1) return (d) => !truthy(f0(d));
   if (op === '!!' && fs.length === 1) return (d) => truthy(f0(d));
   return (d) =>

@@ -100,12 +100,11 @@ export function kleene(s: Skel, leaf: ArrayLike<number>): number {
   }
 }
 
-interface PreparedLeaf {
+interface PreparedAtom {
   fn: CompiledRule;
   attrs: string[];
   labels: (string | undefined)[];
   text: LeafText;
-  path: string;
   op: string;
 }
 
@@ -115,103 +114,222 @@ export interface Explainer {
   explain(data: unknown): Explanation;
 }
 
-export function prepareExplainer(rule: Rule, opts: ExplainOptions = {}): Explainer {
-  const skeleton = buildSkeleton(rule, opts);
-  const whole = compileRule(rule, opts);
-  const catalog = opts.catalog;
-  const maxNear = opts.maxNearMisses ?? 3;
-  const leaves: PreparedLeaf[] = skeleton.leaves.map((l) => ({
-    fn: compileRule(l.rule, opts),
-    attrs: l.attrs,
-    labels: l.attrs.map((a) => (catalog ? attrSpec(catalog, a)?.label : undefined)),
-    text: describeLeaf(l.rule, catalog),
-    path: l.path,
-    op: isLogic(l.rule) ? opOf(l.rule) : 'const',
-  }));
-  const n = leaves.length;
-
-  const explain = (data: unknown): Explanation => {
-    const truth = new Uint8Array(n);
-    const values: JsonValue[] = new Array<JsonValue>(n);
-    const uses: AttributeUse[][] = new Array<AttributeUse[]>(n);
-    const missing: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const l = leaves[i] as PreparedLeaf;
-      let unknown = false;
-      const u: AttributeUse[] = [];
-      for (let j = 0; j < l.attrs.length; j++) {
-        const name = l.attrs[j] as string;
-        const v = lookup(data, name);
-        const miss = isMissing(v);
-        if (miss) unknown = true;
-        const use: AttributeUse = { name, value: v, missing: miss };
-        const label = l.labels[j];
-        if (label !== undefined) use.label = label;
-        u.push(use);
-      }
-      const v = l.fn(data);
-      values[i] = v;
-      uses[i] = u;
-      truth[i] = unknown ? U : truthy(v) ? T : F;
-    }
-    const status = kleene(skeleton.root, truth);
-    if (status === U) {
-      // Ask only for attributes of unknown conditions that can still change the outcome.
-      const seen = new Set<string>();
-      for (let i = 0; i < n; i++) {
-        if (truth[i] !== U) continue;
-        for (const a of uses[i] as AttributeUse[]) if (a.missing && !seen.has(a.name)) (seen.add(a.name), missing.push(a.name));
-      }
-    }
-    const build = (s: Skel): ExplainNode => {
-      switch (s.k) {
-        case 'leaf': {
-          const l = leaves[s.leaf] as PreparedLeaf;
-          return { path: s.path, op: l.op, truth: TRUTH[truth[s.leaf] as number] as Truth, text: l.text.text, value: values[s.leaf] ?? null, attributes: uses[s.leaf] as AttributeUse[] };
-        }
-        case 'and':
-        case 'or':
-          return { path: s.path, op: s.op, truth: TRUTH[kleene(s, truth)] as Truth, children: s.cs.map(build) };
-        case 'not':
-        case 'bool':
-          return { path: s.path, op: s.op, truth: TRUTH[kleene(s, truth)] as Truth, children: [build(s.c)] };
-        case 'if':
-          return { path: s.path, op: s.op, truth: TRUTH[kleene(s, truth)] as Truth, children: s.b === null ? [build(s.c), build(s.a)] : [build(s.c), build(s.a), build(s.b)] };
-      }
-    };
-    const result = whole(data);
-    return {
-      result,
-      matched: truthy(result),
-      status: TRUTH[status] as Truth,
-      missing,
-      tree: build(skeleton.root),
-      nearMisses: status === F ? nearMisses(skeleton.root, truth, leaves, uses, maxNear) : [],
-    };
-  };
-  return { skeleton, explain };
+export interface PolicyExplanation extends Omit<Explanation, 'result'> {
+  id: string;
 }
 
-function changeOf(l: PreparedLeaf, wasTrue: boolean, uses: AttributeUse[]): NearMissChange {
+/** Many policies prepared together: each distinct condition is evaluated once per enterprise. */
+export interface PolicySetExplainer {
+  explainAll(data: unknown): PolicyExplanation[];
+}
+
+interface PreparedPolicy {
+  id: string;
+  root: Skel;
+  /** Distinct atom ids used by the policy, in leaf order. */
+  atoms: number[];
+}
+
+interface AtomState {
+  truth: Uint8Array;
+  values: JsonValue[];
+  uses: AttributeUse[][];
+}
+
+function prepareSet(rules: readonly { id: string; rule: Rule }[], opts: ExplainOptions): { atoms: PreparedAtom[]; policies: PreparedPolicy[]; skeletons: Skeleton[] } {
+  const catalog = opts.catalog;
+  const atoms: PreparedAtom[] = [];
+  const byKey = new Map<string, number>();
+  const skeletons: Skeleton[] = [];
+  const policies = rules.map(({ id, rule }) => {
+    const sk = buildSkeleton(rule, opts);
+    skeletons.push(sk);
+    const ids = sk.leaves.map((l) => {
+      let a = byKey.get(l.key);
+      if (a === undefined) {
+        a = atoms.length;
+        byKey.set(l.key, a);
+        atoms.push({
+          fn: compileRule(l.rule, opts),
+          attrs: l.attrs,
+          labels: l.attrs.map((x) => (catalog ? attrSpec(catalog, x)?.label : undefined)),
+          text: describeLeaf(l.rule, catalog),
+          op: isLogic(l.rule) ? opOf(l.rule) : 'const',
+        });
+      }
+      return a;
+    });
+    const remap = (s: Skel): Skel => {
+      switch (s.k) {
+        case 'leaf':
+          return { ...s, leaf: ids[s.leaf] as number };
+        case 'and':
+        case 'or':
+          return { ...s, cs: s.cs.map(remap) };
+        case 'not':
+        case 'bool':
+          return { ...s, c: remap(s.c) };
+        case 'if':
+          return { ...s, c: remap(s.c), a: remap(s.a), b: s.b === null ? null : remap(s.b) };
+      }
+    };
+    return { id, root: remap(sk.root), atoms: [...new Set(ids)] };
+  });
+  return { atoms, policies, skeletons };
+}
+
+function evalAtoms(atoms: readonly PreparedAtom[], data: unknown): AtomState {
+  const n = atoms.length;
+  const truth = new Uint8Array(n);
+  const values: JsonValue[] = new Array<JsonValue>(n);
+  const uses: AttributeUse[][] = new Array<AttributeUse[]>(n);
+  for (let i = 0; i < n; i++) {
+    const l = atoms[i] as PreparedAtom;
+    let unknown = false;
+    const u: AttributeUse[] = [];
+    for (let j = 0; j < l.attrs.length; j++) {
+      const name = l.attrs[j] as string;
+      const v = lookup(data, name);
+      const miss = isMissing(v);
+      if (miss) unknown = true;
+      const use: AttributeUse = { name, value: v, missing: miss };
+      const label = l.labels[j];
+      if (label !== undefined) use.label = label;
+      u.push(use);
+    }
+    const v = l.fn(data);
+    values[i] = v;
+    uses[i] = u;
+    truth[i] = unknown ? U : truthy(v) ? T : F;
+  }
+  return { truth, values, uses };
+}
+
+function explainPolicy(p: PreparedPolicy, atoms: readonly PreparedAtom[], st: AtomState, maxNear: number): Omit<Explanation, 'result'> {
+  const { truth, values, uses } = st;
+  const status = kleene(p.root, truth);
+  const missing: string[] = [];
+  if (status === U) {
+    // Ask only for attributes of unknown conditions.
+    for (const i of p.atoms) {
+      if (truth[i] !== U) continue;
+      for (const a of uses[i] as AttributeUse[]) if (a.missing && !missing.includes(a.name)) missing.push(a.name);
+    }
+  }
+  const build = (s: Skel): ExplainNode => {
+    switch (s.k) {
+      case 'leaf': {
+        const l = atoms[s.leaf] as PreparedAtom;
+        return { path: s.path, op: l.op, truth: TRUTH[truth[s.leaf] as number] as Truth, text: l.text.text, value: values[s.leaf] ?? null, attributes: uses[s.leaf] as AttributeUse[] };
+      }
+      case 'and':
+      case 'or':
+        return { path: s.path, op: s.op, truth: TRUTH[kleene(s, truth)] as Truth, children: s.cs.map(build) };
+      case 'not':
+      case 'bool':
+        return { path: s.path, op: s.op, truth: TRUTH[kleene(s, truth)] as Truth, children: [build(s.c)] };
+      case 'if':
+        return { path: s.path, op: s.op, truth: TRUTH[kleene(s, truth)] as Truth, children: s.b === null ? [build(s.c), build(s.a)] : [build(s.c), build(s.a), build(s.b)] };
+    }
+  };
+  const matched = twoValued(p.root, truth, values);
+  return {
+    matched,
+    status: TRUTH[status] as Truth,
+    missing,
+    tree: build(p.root),
+    nearMisses: status === F ? nearMisses(p, truth, atoms, uses, maxNear) : [],
+  };
+}
+
+/** Standard (two-valued) truthiness of the rule from its leaves' values. */
+function twoValued(s: Skel, truth: Uint8Array, values: readonly JsonValue[]): boolean {
+  switch (s.k) {
+    case 'leaf':
+      return truthy(values[s.leaf]);
+    case 'and':
+      return s.cs.every((c) => twoValued(c, truth, values));
+    case 'or':
+      return s.cs.some((c) => twoValued(c, truth, values));
+    case 'not':
+      return !twoValued(s.c, truth, values);
+    case 'bool':
+      return twoValued(s.c, truth, values);
+    case 'if':
+      return twoValued(s.c, truth, values) ? twoValued(s.a, truth, values) : s.b !== null && twoValued(s.b, truth, values);
+  }
+}
+
+export function prepareExplainer(rule: Rule, opts: ExplainOptions = {}): Explainer {
+  const { atoms, policies, skeletons } = prepareSet([{ id: '', rule }], opts);
+  const whole = compileRule(rule, opts);
+  const maxNear = opts.maxNearMisses ?? 3;
+  const p = policies[0] as PreparedPolicy;
+  return {
+    skeleton: skeletons[0] as Skeleton,
+    explain(data) {
+      const e = explainPolicy(p, atoms, evalAtoms(atoms, data), maxNear);
+      const result = whole(data);
+      return { result, ...e, matched: truthy(result) };
+    },
+  };
+}
+
+/**
+ * Prepares a set of policies for re-matching one enterprise at a time with explanations
+ * (政策体检): shared conditions are evaluated once per enterprise, not once per policy.
+ */
+export function preparePolicySet(policies: readonly { id: string; rule: Rule }[], opts: ExplainOptions = {}): PolicySetExplainer {
+  const { atoms, policies: prepared } = prepareSet(policies, opts);
+  const maxNear = opts.maxNearMisses ?? 3;
+  return {
+    explainAll(data) {
+      const st = evalAtoms(atoms, data);
+      return prepared.map((p) => ({ id: p.id, ...explainPolicy(p, atoms, st, maxNear) }));
+    },
+  };
+}
+
+function changeOf(l: PreparedAtom, path: string, wasTrue: boolean, uses: AttributeUse[]): NearMissChange {
   const needed = wasTrue ? l.text.negated : l.text.text;
   const attr = l.text.attribute;
   const yours: JsonValue = attr !== undefined ? (uses.find((u) => u.name === attr)?.value ?? null) : uses.length === 1 ? (uses[0]?.value ?? null) : Object.fromEntries(uses.map((u) => [u.name, u.value]));
-  const c: NearMissChange = { path: l.path, needed, yours, text: `${needed}; yours: ${typeof yours === 'string' ? yours : JSON.stringify(yours)}` };
+  const c: NearMissChange = { path, needed, yours, text: `${needed}; yours: ${typeof yours === 'string' ? yours : JSON.stringify(yours)}` };
   if (attr !== undefined) c.attribute = attr;
   return c;
+}
+
+function leafPath(s: Skel, atom: number): string | undefined {
+  switch (s.k) {
+    case 'leaf':
+      return s.leaf === atom ? s.path : undefined;
+    case 'and':
+    case 'or':
+      for (const c of s.cs) {
+        const p = leafPath(c, atom);
+        if (p !== undefined) return p;
+      }
+      return undefined;
+    case 'not':
+    case 'bool':
+      return leafPath(s.c, atom);
+    case 'if':
+      return leafPath(s.c, atom) ?? leafPath(s.a, atom) ?? (s.b === null ? undefined : leafPath(s.b, atom));
+  }
 }
 
 /**
  * Smallest sets of known conditions whose flip makes the rule pass: all singles first, then
  * pairs. Conditions that are false come first (the usual case: an AND of requirements).
  */
-function nearMisses(root: Skel, truth: Uint8Array, leaves: readonly PreparedLeaf[], uses: readonly AttributeUse[][], max: number): NearMiss[] {
+function nearMisses(p: PreparedPolicy, truth: Uint8Array, atoms: readonly PreparedAtom[], uses: readonly AttributeUse[][], max: number): NearMiss[] {
+  const root = p.root;
   const known: number[] = [];
-  for (let i = 0; i < truth.length; i++) if (truth[i] === F) known.push(i);
-  for (let i = 0; i < truth.length; i++) if (truth[i] === T) known.push(i);
+  for (const i of p.atoms) if (truth[i] === F) known.push(i);
+  for (const i of p.atoms) if (truth[i] === T) known.push(i);
   // A rule builder's rule has a handful of conditions; the cap keeps pair search bounded.
   const cand = known.slice(0, 24);
-  const trial = Uint8Array.from(truth);
+  const trial = truth; // flipped and restored in place
   const flip = (i: number): void => {
     trial[i] = T - (trial[i] as number);
   };
@@ -236,15 +354,18 @@ function nearMisses(root: Skel, truth: Uint8Array, leaves: readonly PreparedLeaf
       }
     }
   }
-  const best = found.some((f) => f.r === T) ? found.filter((f) => f.r === T) : found;
-  const minSize = Math.min(...best.map((f) => f.set.length));
-  return best
-    .filter((f) => f.set.length === minSize)
-    .slice(0, max)
-    .map((f) => ({
-      wouldBe: f.r === T ? ('true' as const) : ('unknown' as const),
-      changes: f.set.map((i) => changeOf(leaves[i] as PreparedLeaf, truth[i] === T, uses[i] as AttributeUse[])),
-    }));
+  if (found.length === 0) return [];
+  // Smallest sets that make the rule pass; smaller sets that leave it depending only on
+  // missing data come first when there are any ("employees ≤ 300, then rd is needed").
+  const tSets = found.filter((f) => f.r === T);
+  const tMin = tSets.length > 0 ? Math.min(...tSets.map((f) => f.set.length)) : Number.POSITIVE_INFINITY;
+  const uSets = found.filter((f) => f.r === U && f.set.length < tMin);
+  const uMin = uSets.length > 0 ? Math.min(...uSets.map((f) => f.set.length)) : Number.POSITIVE_INFINITY;
+  const chosen = [...uSets.filter((f) => f.set.length === uMin), ...tSets.filter((f) => f.set.length === tMin)];
+  return chosen.slice(0, max).map((f) => ({
+    wouldBe: f.r === T ? ('true' as const) : ('unknown' as const),
+    changes: f.set.map((i) => changeOf(atoms[i] as PreparedAtom, leafPath(root, i) ?? '', truth[i] === T, uses[i] as AttributeUse[])),
+  }));
 }
 
 /** One-shot explanation of a rule for one record. */

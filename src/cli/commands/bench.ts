@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { runMatchBench, type MatchBenchReport } from '../../../bench/match/run.ts';
+import { CliUsageError } from '../program.ts';
+
+function intOpt(v: string, flag: string, min: number, max: number): number {
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new CliUsageError(`${flag} must be an integer from ${min} to ${max}, got "${v}"`);
+  return Number(v);
+}
+
+const fmt = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(0));
+
+export function renderMatchTable(r: MatchBenchReport): string {
+  const lines = [
+    `match: ${r.enterprises.toLocaleString('en')} enterprises × ${r.policies} policies, seed ${r.seed}, ${r.atoms} distinct atoms, ${r.threads} thread(s)`,
+    `identical answers: ${r.identical ? 'yes' : 'NO'}`,
+    '',
+    `${'engine'.padEnd(20)}${'evals/s'.padStart(12)}${'seconds'.padStart(12)}${'peak RSS'.padStart(12)}  note`,
+  ];
+  const cols = r.engines.find((e) => e.name === 'qifu-columnar');
+  for (const e of r.engines) {
+    const note = [e.extrapolated ? `extrapolated from ${e.sampleRows.toLocaleString('en')} rows` : 'measured on all rows', cols && e !== cols ? `qifu-columnar is ${(cols.evalsPerSec / e.evalsPerSec).toFixed(0)}× faster` : ''].filter(Boolean).join('; ');
+    lines.push(`${e.name.padEnd(20)}${fmt(e.evalsPerSec).padStart(12)}${e.seconds.toFixed(2).padStart(12)}${`${(e.rssBytes / 2 ** 20).toFixed(0)} MiB`.padStart(12)}  ${note}`);
+  }
+  lines.push('', `re-match one enterprise × ${r.policies} policies with explanation: ${r.rematchExplainMs.toFixed(3)} ms; incremental bit update: ${r.incrementalMs.toFixed(3)} ms`);
+  lines.push(`data generated in ${r.loadSeconds.toFixed(1)} s (not timed); machine: ${r.machine}`);
+  for (const m of r.mismatches) lines.push(`MISMATCH ${m}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `qifu bench …`: benchmarks printed beside well-known peers in the same run. */
+export function registerBenchCommands(program: Command): void {
+  const bench = program.command('bench').description('benchmarks against peers, printed side by side (SPEC §9)');
+  bench
+    .command('match')
+    .description('batch-match synthetic enterprises × policies in every engine; check identical answers; print evals/s, time, peak RSS')
+    .option('--enterprises <n>', 'number of enterprises', '100000')
+    .option('--policies <m>', 'number of policies', '200')
+    .option('--seed <s>', 'random seed', '1')
+    .option('--threads <t>', 'worker threads for qifu-columnar (default: available cores)')
+    .option('--slow-sample <rows>', 'rows json-logic-js evaluates before extrapolating', '20000')
+    .option('--fast-sample <rows>', 'rows qifu-closure and json-logic-engine evaluate before extrapolating', '200000')
+    .option('--json', 'print the report as one JSON line (the last line of output)')
+    .action(async (o: { enterprises: string; policies: string; seed: string; threads?: string; slowSample: string; fastSample: string; json?: boolean }) => {
+      const report = await runMatchBench({
+        enterprises: intOpt(o.enterprises, '--enterprises', 1, 50_000_000),
+        policies: intOpt(o.policies, '--policies', 1, 100_000),
+        seed: intOpt(o.seed, '--seed', 0, 2 ** 31 - 1),
+        ...(o.threads === undefined ? {} : { threads: intOpt(o.threads, '--threads', 1, 256) }),
+        slowSample: intOpt(o.slowSample, '--slow-sample', 1, 50_000_000),
+        fastSample: intOpt(o.fastSample, '--fast-sample', 1, 50_000_000),
+        log: (l) => process.stderr.write(`${l}\n`),
+      });
+      if (o.json) {
+        const { enterprises, policies, identical, engines, ...rest } = report;
+        const line = {
+          enterprises,
+          policies,
+          identical,
+          engines: engines.map((e) => ({ name: e.name, evalsPerSec: Math.round(e.evalsPerSec), seconds: Number(e.seconds.toFixed(4)), rssBytes: e.rssBytes, extrapolated: e.extrapolated, sampleRows: e.sampleRows })),
+          ...rest,
+        };
+        process.stdout.write(`${JSON.stringify(line)}\n`);
+      } else process.stdout.write(renderMatchTable(report));
+    });
+}
