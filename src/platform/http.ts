@@ -8,6 +8,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
   }
+  interface FastifyInstance {
+    /** Every route registered, with its declared access (walked by the route-table test). */
+    routeTable: Array<{ method: string; url: string; access: Access | undefined }>;
+  }
   interface FastifyRequest {
     user: AuthUser | null;
     authVia: 'session' | 'token' | null;
@@ -107,10 +111,12 @@ export function installHttpPlatform(app: FastifyInstance, db: Db): void {
   app.decorateRequest('sessionHash', null);
   app.decorateRequest('csrfToken', null);
 
+  app.decorate('routeTable', []);
   // Fail fast: an API route without an access declaration cannot even be registered.
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/v1')) return;
     const access = (route.config as { access?: Access } | undefined)?.access;
+    for (const method of [route.method].flat()) app.routeTable.push({ method, url: route.url, access });
+    if (!route.url.startsWith('/api/v1')) return;
     if (access === undefined) throw new Error(`route ${route.method} ${route.url} declares no access (config.access)`);
   });
 

@@ -13,6 +13,8 @@ export interface DbHandle {
   /** Where the data lives, for logs: a directory or a redacted URL. */
   location: string;
   close(): Promise<void>;
+  /** PGlite only: write the database as a tarball. */
+  dump?: (file: string) => Promise<void>;
 }
 
 export interface DbOptions {
@@ -20,6 +22,8 @@ export interface DbOptions {
   databaseUrl?: string;
   /** PGlite data directory, or 'memory://' for a throw-away database. */
   dataDir?: string;
+  /** PGlite only: start from this tarball (made by `dumpPglite`) instead of an empty cluster. */
+  loadFrom?: string;
 }
 
 // The native driver is told to return the same JS types as the PGlite worker:
@@ -48,8 +52,8 @@ export async function openDatabase(opts: DbOptions): Promise<DbHandle> {
   }
   const dataDir = opts.dataDir ?? './data';
   if (!dataDir.startsWith('memory://')) fs.mkdirSync(path.resolve(dataDir), { recursive: true });
-  const client = new PgliteWorkerClient(dataDir.startsWith('memory://') ? dataDir : path.resolve(dataDir));
+  const client = new PgliteWorkerClient(dataDir.startsWith('memory://') ? dataDir : path.resolve(dataDir), opts.loadFrom);
   await client.ready;
   const db = new Kysely<Database>({ dialect: pgliteDialect(client) });
-  return { db, kind: 'pglite', location: dataDir, close: () => db.destroy() };
+  return { db, kind: 'pglite', location: dataDir, close: () => db.destroy(), dump: (file: string) => client.dump(file) };
 }

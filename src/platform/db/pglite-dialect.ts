@@ -42,8 +42,8 @@ export class PgliteWorkerClient {
   readonly ready: Promise<void>;
   private closed = false;
 
-  constructor(dataDir: string) {
-    this.worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dataDir }, execArgv: [] });
+  constructor(dataDir: string, loadFrom?: string) {
+    this.worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dataDir, loadFrom }, execArgv: [] });
     this.ready = new Promise((resolve, reject) => {
       const onMessage = (msg: WorkerReply): void => {
         if (msg.type === 'ready') resolve();
@@ -68,7 +68,7 @@ export class PgliteWorkerClient {
     else p.reject(new PgliteQueryError(msg.error));
   }
 
-  private send(msg: { type: 'query'; sql: string; params: readonly unknown[] } | { type: 'exec'; sql: string } | { type: 'close' }): Promise<{ rows: unknown[]; affectedRows: number }> {
+  private send(msg: { type: 'query'; sql: string; params: readonly unknown[] } | { type: 'exec'; sql: string } | { type: 'dump'; path: string } | { type: 'close' }): Promise<{ rows: unknown[]; affectedRows: number }> {
     if (this.closed) return Promise.reject(new Error('database is closed'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -83,6 +83,11 @@ export class PgliteWorkerClient {
 
   exec(sql: string): Promise<void> {
     return this.send({ type: 'exec', sql }).then(() => undefined);
+  }
+
+  /** Writes the whole database as a tarball (PGlite's dumpDataDir). */
+  dump(path: string): Promise<void> {
+    return this.send({ type: 'dump', path }).then(() => undefined);
   }
 
   async close(): Promise<void> {

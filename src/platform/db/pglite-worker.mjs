@@ -2,6 +2,7 @@
 // Why a worker: PGlite runs PostgreSQL in WebAssembly and blocks the thread
 // while a query runs; keeping it here leaves the HTTP thread free.
 // Plain .mjs on purpose: worker threads do not inherit the tsx loader.
+import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, types } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -14,7 +15,9 @@ const parsers = {
   [types.DATE]: identity,
 };
 
-const db = new PGlite({ dataDir: workerData.dataDir, parsers, extensions: { pg_trgm } });
+// `loadFrom` names a tarball of a prepared database (used by tests to skip initdb).
+const loadDataDir = workerData.loadFrom ? new Blob([fs.readFileSync(workerData.loadFrom)]) : undefined;
+const db = new PGlite({ dataDir: workerData.dataDir, parsers, extensions: { pg_trgm }, loadDataDir });
 
 function toError(err) {
   return {
@@ -49,6 +52,10 @@ parentPort.on('message', (msg) => {
         parentPort.postMessage({ type: 'result', id: msg.id, rows: res.rows, affectedRows: res.affectedRows ?? 0 });
       } else if (msg.type === 'exec') {
         await db.exec(msg.sql);
+        parentPort.postMessage({ type: 'result', id: msg.id, rows: [], affectedRows: 0 });
+      } else if (msg.type === 'dump') {
+        const blob = await db.dumpDataDir('none');
+        fs.writeFileSync(msg.path, Buffer.from(await blob.arrayBuffer()));
         parentPort.postMessage({ type: 'result', id: msg.id, rows: [], affectedRows: 0 });
       } else if (msg.type === 'close') {
         await db.close();
