@@ -216,7 +216,7 @@ function computeAtom(view: StoreView, a: PreparedAtom, idx: number, s: Scratch, 
         let b = 0;
         const base = (w0 + i) << 5;
         for (let j = 0; j < 32 && base + j < rows; j++) {
-          if (truthy(fn(rowRecord(view as ColumnStore, base + j, a.reads)))) b |= 1 << j;
+          if (truthy(fn(rowRecord(view, base + j, a.reads)))) b |= 1 << j;
         }
         out[i] = b;
       }

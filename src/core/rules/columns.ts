@@ -180,13 +180,16 @@ export function cellValue(col: Column, row: number): JsonValue {
   }
 }
 
-/** Rebuilds a record from the columns (dotted attribute names become nested objects); missing cells are absent. */
-export function rowRecord(store: ColumnStore, row: number, only?: readonly string[]): Record<string, JsonValue> {
+/**
+ * Rebuilds a record from the columns (dotted attribute names become nested objects). A missing
+ * cell is null — as a database row has it — since the store cannot tell "absent" from "null".
+ */
+export function rowRecord(store: Pick<ColumnStore, 'columns'>, row: number, only?: readonly string[]): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {};
   for (const name of only ?? store.columns.keys()) {
     const col = store.columns.get(name);
-    if (col === undefined || isMissingAt(col, row)) continue;
-    putPath(out, name, cellValue(col, row));
+    if (col === undefined) continue;
+    putPath(out, name, isMissingAt(col, row) ? null : cellValue(col, row));
   }
   return out;
 }

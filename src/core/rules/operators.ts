@@ -140,7 +140,8 @@ function missing(args: readonly JsonValue[], data: unknown): JsonValue[] {
   const keys = Array.isArray(first) ? first : args;
   const out: JsonValue[] = [];
   for (const key of keys) {
-    const v = lookup(data, key);
+    // json-logic-js evaluates {"var": key}, so an array key means [path, default].
+    const v = Array.isArray(key) ? lookup(data, key[0], key.length > 1 ? (key[1] ?? null) : null) : lookup(data, key);
     if (v === null || v === '') out.push(key);
   }
   return out;

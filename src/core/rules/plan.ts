@@ -93,7 +93,8 @@ function classify(rule: Rule, miss: string[], catalog: Catalog, opts: EvalOption
   if (!isLogic(rule)) return generic();
   const op = opOf(rule);
   const args = argsOf(rule, op);
-  const nullValue = (): boolean => truthy(interpret(rule, {}, opts));
+  // The value on a missing attribute, which the store holds as null.
+  const nullValue = (): boolean => truthy(interpret(rule, recordWith(attr, null), opts));
   if (type === 'number' || type === 'money' || type === 'date') {
     const isDate = type === 'date';
     const konst = (v: JsonValue | undefined): number | undefined => (isDate ? parseDate(v) : typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -194,7 +195,7 @@ export function prepareAtoms(store: ColumnStore, plan: MatchPlan): PreparedAtom[
         const col = store.columns.get(a.attr) as Column & { kind: 'dict' };
         const lut = new Uint8Array(col.dict.length);
         // Entry 0 is "missing": the rule's value with the attribute absent, exactly as the reference gives it.
-        lut[0] = truthy(interpret(a.rule, {}, opts)) ? 1 : 0;
+        lut[0] = truthy(interpret(a.rule, recordWith(a.attr, null), opts)) ? 1 : 0;
         for (let c = 1; c < col.dict.length; c++) lut[c] = truthy(interpret(a.rule, recordWith(a.attr, col.dict[c] as JsonValue), opts)) ? 1 : 0;
         return { kind: 'lut', attr: a.attr, lut, miss: a.miss };
       }
