@@ -27,7 +27,7 @@ const catalog: Catalog = {
 function records(n: number): Record<string, JsonValue>[] {
   let s = 7;
   const r = (): number => ((s = (s * 1103515245 + 12345) % 2147483648), s / 2147483648);
-  return Array.from({ length: n }, () => ({
+  return Array.from({ length: n }, (): Record<string, JsonValue> => ({
     size: r() < 0.1 ? {} : { employees: Math.floor(r() * 1000) },
     industry: r() < 0.05 ? null : ['C3911', 'C40', 'I65', 'A01'][Math.floor(r() * 4)] ?? null,
     founded: r() < 0.05 ? null : `20${10 + Math.floor(r() * 15)}-0${1 + Math.floor(r() * 9)}-15`,

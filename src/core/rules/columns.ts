@@ -54,7 +54,10 @@ export function createColumnStore(catalog: Catalog, capacity: number): ColumnSto
       columns.set(name, col);
     } else {
       const col: Column = { kind: 'dict', name, type: t, codes: new Uint32Array(sab(cap * 4)), dict: [''], index: new Map(), missing };
-      if (t === 'boolean') (intern(col, false), intern(col, true));
+      if (t === 'boolean') {
+        intern(col, false);
+        intern(col, true);
+      }
       for (const v of spec.values ?? []) intern(col, v);
       columns.set(name, col);
     }

@@ -55,7 +55,7 @@ const recordArb = fc.record(
 ).map(normalise) as fc.Arbitrary<Record<string, JsonValue>>;
 
 /** Leaf conditions of every shape the columnar engine classifies, plus generic ones. */
-const leafArb: fc.Arbitrary<Rule> = fc.oneof(
+const leafArb = fc.oneof(
   fc.tuple(cmpOp, fc.constantFrom('n', 'm'), num, fc.boolean()).map(([op, a, c, flip]) => ({ [op]: flip ? [c, v(a)] : [v(a), c] }) as Rule),
   fc.tuple(cmpOp, date, fc.boolean()).map(([op, c, flip]) => ({ [op]: flip ? [c, v('d')] : [v('d'), c] }) as Rule),
   fc.tuple(cmpOp, fc.constantFrom('e', 't'), str).map(([op, a, c]) => ({ [op]: [v(a), c] }) as Rule),
@@ -74,7 +74,7 @@ const leafArb: fc.Arbitrary<Rule> = fc.oneof(
   fc.constant({ missing: ['n', 'e'] }),
   fc.constant({ '<': [v('d'), { date_add: ['2021-01-01', 1, 'year'] }] }),
   fc.boolean(),
-);
+) as unknown as fc.Arbitrary<Rule>;
 
 const ruleArb: fc.Arbitrary<Rule> = fc.letrec<{ rule: Rule }>((tie) => ({
   rule: fc.oneof(
@@ -142,7 +142,7 @@ describe('property: every evaluation path agrees', () => {
       fc.tuple(fc.constantFrom('map', 'filter', 'all', 'some', 'none'), tie('e')).map(([op, body]) => ({ [op]: [{ var: 'arr' }, body] }) as Rule),
       fc.tuple(tie('e'), tie('e')).map(([body, init]) => ({ reduce: [{ var: 'arr' }, body, init] })),
       fc.tuple(fc.constantFrom(1, 2), fc.constantFrom(['p', 'q'], ['p', 'q', 'r.s'])).map(([k, xs]) => ({ missing_some: [k, xs] })),
-    ),
+    ) as unknown as fc.Arbitrary<Rule>,
   })).e;
   const dataArb = fc.record({ p: anyVal, q: anyVal, r: fc.option(fc.record({ s: anyVal }), { nil: null }), arr: fc.array(fc.constantFrom(0, 1, 2, 'a', ''), { maxLength: 3 }) }, { requiredKeys: [] });
 

@@ -1,5 +1,5 @@
 import { OPERATORS } from './operators.ts';
-import { RuleError, type AttributeType, type Catalog, type JsonValue, type Rule, type RuleErrorCode, type RuleIssue, type ValidateOptions } from './types.ts';
+import { RuleError, type AttributeType, type JsonValue, type Rule, type RuleErrorCode, type RuleIssue, type ValidateOptions } from './types.ts';
 import { argsOf, attrSpec, isDateString, isDateUnit, isLogic, opOf, ptr } from './values.ts';
 
 export const DEFAULT_MAX_DEPTH = 64;
