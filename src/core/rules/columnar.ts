@@ -232,10 +232,17 @@ function computeAtom(view: StoreView, a: PreparedAtom, idx: number, s: Scratch, 
       t[i] = out[i]!;
       f[i] = ~out[i]!;
     }
+  } else if (miss.length === 1) {
+    const mm = miss[0]!;
+    for (let i = 0; i < n; i++) {
+      const kn = ~mm[w0 + i]!;
+      t[i] = out[i]! & kn;
+      f[i] = ~out[i]! & kn;
+    }
   } else {
     for (let i = 0; i < n; i++) {
       let m = 0;
-      for (const mm of miss) m |= mm[w0 + i]!;
+      for (let k = 0; k < miss.length; k++) m |= miss[k]![w0 + i]!;
       const kn = ~m;
       t[i] = out[i]! & kn;
       f[i] = ~out[i]! & kn;
@@ -272,25 +279,44 @@ function evalNode(node: Skel, s: Scratch, n: number, level: number): Val {
     }
     case 'and':
     case 'or': {
+      // Child k lives in register level + 1 + k (its subtree only uses levels above), so all
+      // children can be combined in one pass per word: 3k loads and 3 stores, not 9k.
+      const K = node.cs.length;
+      const vals: Val[] = new Array<Val>(K);
+      for (let k = 0; k < K; k++) vals[k] = evalNode(node.cs[k]!, s, n, level + 1 + k);
       const o = reg(s, level);
-      const first = evalNode(node.cs[0]!, s, n, level + 1);
-      o.r.set(first.r.subarray(0, n));
-      o.t.set(first.t.subarray(0, n));
-      o.f.set(first.f.subarray(0, n));
-      for (let k = 1; k < node.cs.length; k++) {
-        const c = evalNode(node.cs[k]!, s, n, level + 1);
-        if (node.k === 'and') {
-          for (let i = 0; i < n; i++) {
-            o.r[i] = o.r[i]! & c.r[i]!;
-            o.t[i] = o.t[i]! & c.t[i]!;
-            o.f[i] = o.f[i]! | c.f[i]!;
+      const or = o.r;
+      const ot = o.t;
+      const of = o.f;
+      if (node.k === 'and') {
+        for (let i = 0; i < n; i++) {
+          let r = -1;
+          let t = -1;
+          let f = 0;
+          for (let k = 0; k < K; k++) {
+            const v = vals[k]!;
+            r &= v.r[i]!;
+            t &= v.t[i]!;
+            f |= v.f[i]!;
           }
-        } else {
-          for (let i = 0; i < n; i++) {
-            o.r[i] = o.r[i]! | c.r[i]!;
-            o.t[i] = o.t[i]! | c.t[i]!;
-            o.f[i] = o.f[i]! & c.f[i]!;
+          or[i] = r;
+          ot[i] = t;
+          of[i] = f;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          let r = 0;
+          let t = 0;
+          let f = -1;
+          for (let k = 0; k < K; k++) {
+            const v = vals[k]!;
+            r |= v.r[i]!;
+            t |= v.t[i]!;
+            f &= v.f[i]!;
           }
+          or[i] = r;
+          ot[i] = t;
+          of[i] = f;
         }
       }
       return o;
@@ -340,21 +366,28 @@ export function runRange(view: StoreView, atoms: readonly PreparedAtom[], polici
     for (let a = 0; a < atoms.length; a++) computeAtom(view, atoms[a]!, a, s, b0, b1);
     for (let p = 0; p < policies.length; p++) {
       const v = evalNode(policies[p]!.root, s, n, 0);
-      const mo = matched[p]!;
-      const uo = unknown[p]!;
-      for (let i = 0; i < n; i++) {
-        mo[b0 + i] = v.r[i]!;
-        uo[b0 + i] = ~(v.t[i]! | v.f[i]!);
-      }
-      // Bits past the last row (and rows never loaded) are cleared.
-      for (let i = 0; i < n; i++) {
-        const base = (b0 + i) << 5;
-        if (base + 32 <= rows) continue;
-        const keep = base >= rows ? 0 : (1 << (rows - base)) - 1;
-        mo[b0 + i] = mo[b0 + i]! & keep;
-        uo[b0 + i] = uo[b0 + i]! & keep;
-      }
+      writeBlock(v, matched[p]!, unknown[p]!, b0, n, rows);
     }
+  }
+}
+
+function writeBlock(v: Val, mo: Int32Array, uo: Int32Array, b0: number, n: number, rows: number): void {
+  const r = v.r;
+  const t = v.t;
+  const f = v.f;
+  for (let i = 0; i < n; i++) {
+    mo[b0 + i] = r[i]!;
+    uo[b0 + i] = ~(t[i]! | f[i]!);
+  }
+  // Bits past the last row are cleared (only the block holding the end needs it).
+  const end = (b0 + n) << 5;
+  if (end <= rows) return;
+  for (let i = 0; i < n; i++) {
+    const base = (b0 + i) << 5;
+    if (base + 32 <= rows) continue;
+    const keep = base >= rows ? 0 : (1 << (rows - base)) - 1;
+    mo[b0 + i] = mo[b0 + i]! & keep;
+    uo[b0 + i] = uo[b0 + i]! & keep;
   }
 }
 
