@@ -15,19 +15,18 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** The open dropdown of the antd Select whose input has this id (it owns `${id}_list`). */
-function dropdownOf(p: Page, inputId: string) {
-  return p.locator(`.ant-select-dropdown:has(#${inputId}_list)`);
-}
-
 /** Opens the antd Select whose input has this id and picks an option; returns its label. */
 async function choose(p: Page, inputId: string, option?: string): Promise<string> {
+  // The dropdown is a portal owning `${id}_list`; a closed modal can leave a hidden one behind.
+  const dropdown = p.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden):has(#${inputId}_list)`);
   await p.locator(`#${inputId}`).click({ force: true });
-  const options = dropdownOf(p, inputId).locator('.ant-select-item-option');
+  await dropdown.waitFor();
+  const options = dropdown.locator('.ant-select-item-option');
   const target = option === undefined ? options.first() : options.filter({ hasText: option }).first();
   const label = (await target.innerText()).trim();
   await target.click();
-  await dropdownOf(p, inputId).waitFor({ state: 'hidden' });
+  // The pick shows up in the form item (the dropdown itself lives elsewhere in the DOM).
+  await expect.poll(() => p.locator('.ant-form-item').filter({ has: p.locator(`#${inputId}`) }).innerText()).toContain(label);
   return label;
 }
 

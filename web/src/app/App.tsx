@@ -60,6 +60,9 @@ function makeQueryClient(): QueryClient {
   return client;
 }
 
+// Honour the system's "reduce motion" setting (accessibility; also keeps browser tests steady).
+const reduceMotion = typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
 function Themed() {
   const { lang } = useI18n();
   const [router] = useState(() => createBrowserRouter(routes));
@@ -70,6 +73,7 @@ function Themed() {
         token: {
           colorPrimary: '#1677ff',
           borderRadius: 6,
+          motion: !reduceMotion,
           // Chinese first: system CJK fonts before Latin fallbacks.
           fontFamily:
             "-apple-system, BlinkMacSystemFont, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",

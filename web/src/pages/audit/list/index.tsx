@@ -17,7 +17,7 @@ function Hex({ value }: { value: string }) {
   return (
     <Tooltip title={<span style={{ fontFamily: 'monospace', wordBreak: 'break-all' }}>{value}</span>}>
       <Typography.Text copyable={{ text: value }} style={MONO}>
-        {value.length > 10 ? `${value.slice(0, 10)}…` : value}
+        {value.length > 8 ? `${value.slice(0, 8)}…` : value}
       </Typography.Text>
     </Tooltip>
   );
@@ -41,20 +41,20 @@ export function AuditListPage() {
   const verify = useMutation({ mutationFn: verifyAudit });
 
   const columns: TableColumnsType<AuditRecord> = [
-    { title: t('pages.audit.col.seq'), dataIndex: 'seq', key: 'seq', width: 80 },
+    { title: t('pages.audit.col.seq'), dataIndex: 'seq', key: 'seq', width: 70 },
     { title: t('pages.audit.col.at'), dataIndex: 'at', key: 'at', width: 170, render: (v: string) => formatDateTime(v) },
-    { title: t('pages.audit.col.actor'), dataIndex: 'actor', key: 'actor', width: 140, ellipsis: true, render: (v: string) => (v === 'system' ? t('pages.audit.system') : v) },
+    { title: t('pages.audit.col.actor'), dataIndex: 'actor', key: 'actor', width: 120, ellipsis: true, render: (v: string) => (v === 'system' ? t('pages.audit.system') : v) },
     {
       title: t('pages.audit.col.role'),
       dataIndex: 'role',
       key: 'role',
-      width: 120,
+      width: 110,
       render: (role: string) => (isRole(role) ? t(`roles.${role}`) : role === 'system' ? t('pages.audit.system') : role),
     },
-    { title: t('pages.audit.col.action'), dataIndex: 'action', key: 'action', width: 160, render: (v: string) => <span style={MONO}>{v}</span> },
+    { title: t('pages.audit.col.action'), dataIndex: 'action', key: 'action', width: 130, render: (v: string) => <span style={MONO}>{v}</span> },
     { title: t('pages.audit.col.target'), dataIndex: 'target', key: 'target', ellipsis: true },
-    { title: t('pages.audit.col.digest'), dataIndex: 'digest', key: 'digest', width: 150, render: (v: string) => <Hex value={v} /> },
-    { title: t('pages.audit.col.hash'), dataIndex: 'hash', key: 'hash', width: 150, render: (v: string) => <Hex value={v} /> },
+    { title: t('pages.audit.col.digest'), dataIndex: 'digest', key: 'digest', width: 130, render: (v: string) => <Hex value={v} /> },
+    { title: t('pages.audit.col.hash'), dataIndex: 'hash', key: 'hash', width: 130, render: (v: string) => <Hex value={v} /> },
   ];
 
   let verdict = null;
@@ -129,7 +129,7 @@ export function AuditListPage() {
           columns={columns}
           dataSource={query.data?.items ?? []}
           loading={query.isFetching}
-          scroll={{ x: 1100 }}
+          scroll={{ x: 950 }}
           pagination={{
             current: list.page,
             pageSize: list.pageSize,
