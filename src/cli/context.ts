@@ -1,8 +1,7 @@
 import os from 'node:os';
 import type { Actor } from '../platform/audit.ts';
 import { loadConfig, type Config } from '../platform/config.ts';
-import { openDatabase, type DbHandle } from '../platform/db/index.ts';
-import { migrateAll } from '../server/bootstrap.ts';
+import type { DbHandle } from '../platform/db/index.ts';
 
 /** The operator running the CLI, as recorded in the audit log. */
 export function cliActor(): Actor {
@@ -21,6 +20,8 @@ export function cliActor(): Actor {
  */
 export async function withDatabase<T>(work: (h: DbHandle, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  const { openDatabase } = await import('../platform/db/index.ts');
+  const { migrateAll } = await import('../server/bootstrap.ts');
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrateAll(handle.db);

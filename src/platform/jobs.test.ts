@@ -44,9 +44,9 @@ describe('durable jobs (F-8)', () => {
 
   it('rolls back a failing handler’s writes and retries it later', async () => {
     let calls = 0;
-    const flaky: JobHandler = async (payload, tx) => {
+    const flaky: JobHandler = async (payload, tx, job) => {
       calls++;
-      await recordEffect(payload, tx);
+      await recordEffect(payload, tx, job);
       if (calls === 1) throw new Error('transient');
     };
     await scheduleJob(h.db, { name: 'flaky', payload: { tag: 'f' } });

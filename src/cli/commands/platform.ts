@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { ROLES, type Role } from '../../platform/access.ts';
-import { verifyAudit } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
-import { createApiToken, createUser, listUsers, setPassword } from '../../modules/users/index.ts';
-import { migrateAll, seedAll } from '../../server/bootstrap.ts';
 import { cliActor, out, readStdin, withDatabase } from '../context.ts';
 import { CliFailure, CliUsageError } from '../program.ts';
 import { loadConfig } from '../../platform/config.ts';
-import { openDatabase } from '../../platform/db/index.ts';
+
+// Heavy modules (database, argon2, Excel …) load inside the actions, so
+// `qifu --help` and the pure commands start fast.
+const users = () => import('../../modules/users/index.ts');
+const bootstrap = () => import('../../server/bootstrap.ts');
 
 function asCliError(err: unknown): never {
   if (err instanceof AppError) throw new CliFailure(`${err.title}${err.message && err.message !== err.title ? `: ${err.message}` : ''}${err.field ? ` (${err.field})` : ''}`);
@@ -29,6 +30,8 @@ export function registerPlatformCommands(program: Command): void {
     .description('apply pending database migrations (DATABASE_URL or QIFU_DATA_DIR)')
     .action(async () => {
       const config = loadConfig();
+      const { openDatabase } = await import('../../platform/db/index.ts');
+      const { migrateAll } = await bootstrap();
       const h = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
       try {
         const applied = await migrateAll(h.db);
@@ -43,6 +46,7 @@ export function registerPlatformCommands(program: Command): void {
     .description('load reference data, and demo data unless --no-demo (or QIFU_DEMO=0)')
     .option('--no-demo', 'reference data only; creates an admin with a random password if none exists')
     .action(async (opts: { demo: boolean }) => {
+      const { seedAll } = await bootstrap();
       await withDatabase(async (h, config) => {
         await seedAll(h.db, config, opts.demo && config.demo, out);
         out('seed complete');
@@ -64,6 +68,7 @@ export function registerPlatformCommands(program: Command): void {
     .action(async (username: string, opts: { role: string; name?: string; department?: string; street?: string; uscc?: string; password?: string; passwordStdin?: boolean }) => {
       if (!ROLES.includes(opts.role as Role)) throw new CliUsageError(`unknown role "${opts.role}"; expected one of ${ROLES.join(', ')}`);
       const { password, generated } = await passwordFrom(opts);
+      const { createUser } = await users();
       await withDatabase(async (h) => {
         const u = await createUser(h.db, cliActor(), { username, password, displayName: opts.name, role: opts.role as Role, department: opts.department, street: opts.street, uscc: opts.uscc }).catch(asCliError);
         out(`created user ${u.username} (id ${u.id}, role ${u.role})`);
@@ -78,6 +83,7 @@ export function registerPlatformCommands(program: Command): void {
     .option('--password-stdin', 'read the password from standard input')
     .action(async (username: string, opts: { password?: string; passwordStdin?: boolean }) => {
       const { password, generated } = await passwordFrom(opts);
+      const { setPassword } = await users();
       await withDatabase(async (h) => {
         await setPassword(h.db, cliActor(), username, password).catch(asCliError);
         out(`password changed for ${username}`);
@@ -91,6 +97,7 @@ export function registerPlatformCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { role?: string; json?: boolean }) => {
       if (opts.role && !ROLES.includes(opts.role as Role)) throw new CliUsageError(`unknown role "${opts.role}"`);
+      const { listUsers } = await users();
       await withDatabase(async (h) => {
         const { items } = await listUsers(h.db, { role: opts.role as Role | undefined, page: 1, pageSize: 1_000_000 });
         if (opts.json) return out(JSON.stringify(items));
@@ -106,6 +113,7 @@ export function registerPlatformCommands(program: Command): void {
     .argument('<username>')
     .option('--name <name>', 'what the token is for, e.g. 12345-hotline', 'api')
     .action(async (username: string, opts: { name: string }) => {
+      const { createApiToken } = await users();
       await withDatabase(async (h) => {
         const u = await h.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
         if (!u) throw new CliFailure(`no such user: ${username}`);
@@ -121,6 +129,7 @@ export function registerPlatformCommands(program: Command): void {
     .description('check the SM3 hash chain of the audit log; exit 1 naming the first bad record')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
+      const { verifyAudit } = await import('../../platform/audit.ts');
       await withDatabase(async (h) => {
         const r = await verifyAudit(h.db);
         if (opts.json) out(JSON.stringify(r));
