@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runMatchBench, type MatchBenchReport } from '../../../bench/match/run.ts';
+import type { MatchBenchReport } from '../../../bench/match/run.ts';
 import { CliUsageError } from '../program.ts';
 
 function intOpt(v: string, flag: string, min: number, max: number): number {
@@ -41,6 +41,8 @@ export function registerBenchCommands(program: Command): void {
     .option('--fast-sample <rows>', 'rows qifu-closure and json-logic-engine evaluate before extrapolating', '200000')
     .option('--json', 'print the report as one JSON line (the last line of output)')
     .action(async (o: { enterprises: string; policies: string; seed: string; threads?: string; slowSample: string; fastSample: string; json?: boolean }) => {
+      // Loaded on use: the peers (json-logic-js, json-logic-engine) should not slow every `qifu` start.
+      const { runMatchBench } = await import('../../../bench/match/run.ts');
       const report = await runMatchBench({
         enterprises: intOpt(o.enterprises, '--enterprises', 1, 50_000_000),
         policies: intOpt(o.policies, '--policies', 1, 100_000),
