@@ -34,6 +34,12 @@ describe('change password', () => {
     await ok.click();
     await expect.poll(() => errors.allInnerTexts()).toEqual(expect.arrayContaining(['密码至少 8 位', '两次输入的新密码不一致']));
 
+    // Same policy as the server: two kinds of characters.
+    await page.locator('#change-password_newPassword').fill('onlyletters');
+    await page.locator('#change-password_confirm').fill('onlyletters');
+    await ok.click();
+    await expect.poll(() => errors.allInnerTexts()).toEqual(['密码需包含字母、数字、符号中的至少两类']);
+
     await page.locator('#change-password_currentPassword').fill('not-my-password');
     await page.locator('#change-password_newPassword').fill(SECOND);
     await page.locator('#change-password_confirm').fill(SECOND);

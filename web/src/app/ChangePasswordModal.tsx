@@ -3,15 +3,13 @@ import { useState } from 'react';
 import { changePassword } from '../api/auth';
 import { errorField, errorText } from './errors';
 import { useI18n } from './i18n';
+import { passwordRules } from './password';
 
 interface PasswordForm {
   currentPassword: string;
   newPassword: string;
   confirm: string;
 }
-
-// Same minimum as the server's WEAK_PASSWORD rule, checked here to save a round trip.
-const MIN_LENGTH = 8;
 
 export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t, lang } = useI18n();
@@ -63,8 +61,7 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
           name="newPassword"
           label={t('pages.password.new')}
           rules={[
-            { required: true, message: t('pages.password.newRequired') },
-            { min: MIN_LENGTH, message: t('pages.password.minLength') },
+            ...passwordRules(t, t('pages.password.newRequired')),
             ({ getFieldValue }) => ({
               validator: (_, value: string | undefined) =>
                 value && value === getFieldValue('currentPassword') ? Promise.reject(new Error(t('pages.password.sameAsCurrent'))) : Promise.resolve(),

@@ -11,7 +11,11 @@ export function errorText(err: unknown, lang: Lang, t: Translate): string {
   if (err.code === NETWORK_ERROR) return t('common.networkError');
   if (err.status === 429) return t('errors.TOO_MANY_ATTEMPTS');
   const key = `errors.${err.code}`;
-  if (lang === 'zh-CN') return err.title || (isMessageKey(key) ? t(key) : t('common.unknownError'));
+  if (lang === 'zh-CN') {
+    if (!err.title) return isMessageKey(key) ? t(key) : t('common.unknownError');
+    // A Chinese detail says how to fix it (e.g. which password rule failed); technical details stay out.
+    return err.detail && /[\u4e00-\u9fff]/.test(err.detail) && !err.title.includes(err.detail) ? `${err.title}：${err.detail}` : err.title;
+  }
   return isMessageKey(key) ? t(key) : err.title;
 }
 

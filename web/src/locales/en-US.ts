@@ -72,6 +72,7 @@ export const enUS: Record<MessageKey, string> = {
   'pages.password.currentRequired': 'Please enter your current password',
   'pages.password.newRequired': 'Please enter a new password',
   'pages.password.minLength': 'At least 8 characters',
+  'pages.password.kinds': 'Use at least two of: letters, digits, symbols',
   'pages.password.sameAsCurrent': 'The new password must differ from the current one',
   'pages.password.confirmRequired': 'Please repeat the new password',
   'pages.password.mismatch': 'The two new passwords do not match',

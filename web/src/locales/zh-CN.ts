@@ -70,6 +70,7 @@ export const zhCN = {
   'pages.password.currentRequired': '请输入当前密码',
   'pages.password.newRequired': '请输入新密码',
   'pages.password.minLength': '密码至少 8 位',
+  'pages.password.kinds': '密码需包含字母、数字、符号中的至少两类',
   'pages.password.sameAsCurrent': '新密码不能与当前密码相同',
   'pages.password.confirmRequired': '请再次输入新密码',
   'pages.password.mismatch': '两次输入的新密码不一致',

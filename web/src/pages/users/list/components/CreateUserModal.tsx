@@ -3,6 +3,7 @@ import { App, Form, Input, Modal, Select } from 'antd';
 import { useOrg } from '../../../../app/auth';
 import { errorField, errorText } from '../../../../app/errors';
 import { useI18n } from '../../../../app/i18n';
+import { passwordRules } from '../../../../app/password';
 import { isValidUscc } from '../../../../app/uscc';
 import { ROLES, type Role } from '../../../../api/types';
 import { createUser, type NewUser } from '../api';
@@ -136,10 +137,7 @@ export function CreateUserModal({ open, onClose }: { open: boolean; onClose: () 
         <Form.Item
           name="password"
           label={t('pages.users.form.password')}
-          rules={[
-            { required: true, message: t('pages.users.form.passwordRequired') },
-            { min: 8, message: t('pages.password.minLength') },
-          ]}
+          rules={passwordRules(t, t('pages.users.form.passwordRequired'))}
         >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
