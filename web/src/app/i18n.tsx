@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { loadLang, saveLang, translate, type Lang, type Translate } from '../locales';
 
 interface I18nValue {
@@ -13,9 +13,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Lang>(loadLang);
   const setLang = useCallback((next: Lang) => {
     saveLang(next);
-    document.documentElement.lang = next;
     setLangState(next);
   }, []);
+  // Screen readers and the browser tab follow the chosen language.
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = translate(lang, 'app.fullName');
+  }, [lang]);
   const value = useMemo<I18nValue>(() => ({ lang, setLang, t: (key, vars) => translate(lang, key, vars) }), [lang, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
