@@ -92,6 +92,8 @@ export function toProblem(err: unknown): AppError {
     case '22008':
       return new AppError('VALIDATION_FAILED', 400, '输入格式有误');
   }
+  if (e?.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE', 413, '请求内容过大', { detail: '超过大小上限' });
+  if (e?.statusCode === 415 || e?.statusCode === 406) return new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '不支持的内容类型');
   if (e instanceof SyntaxError || e?.statusCode === 400) return new AppError('BAD_REQUEST', 400, '请求格式有误');
   if (e?.statusCode === 404) return new AppError('NOT_FOUND', 404, '资源不存在');
   return new AppError('INTERNAL', 500, '服务器内部错误');

@@ -72,7 +72,7 @@ export async function buildApp({ db, config, serveWeb = true }: BuildOptions): P
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
-  const ctx: AppContext = { db, config, log: app.log };
+  const ctx: AppContext = { db, config, log: app.log, contributions: { enterprisePage: MODULES.flatMap((m) => (m.enterprisePage ? [m.enterprisePage] : [])) } };
   await app.register(
     async (api) => {
       for (const m of MODULES) if (m.routes) await m.routes(api, ctx);

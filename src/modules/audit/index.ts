@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import ExcelJS from 'exceljs';
+import type { Db } from '../../platform/db/schema.ts';
 import { verifyAudit } from '../../platform/audit.ts';
 import type { ModuleManifest } from '../../platform/module.ts';
 
@@ -20,6 +22,15 @@ const Item = Type.Object({
   hash: Type.String(),
 });
 
+type Filter = { actor?: string; action?: string };
+
+function filtered(db: Db, q: Filter) {
+  let base = db.selectFrom('audit_log');
+  if (q.actor) base = base.where('actor', 'like', `${q.actor.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (q.action) base = base.where('action', 'like', `${q.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  return base;
+}
+
 /** 审计日志: read and verify the hash-chained audit log (SPEC F-4). Admin only. */
 export const auditModule: ModuleManifest = {
   name: 'audit',
@@ -29,9 +40,7 @@ export const auditModule: ModuleManifest = {
       { config: { access: ['admin'] }, schema: { tags: ['audit'], summary: '审计日志', querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Item), total: Type.Integer() }) } } },
       async (req) => {
         const q = req.query as Static<typeof ListQuery>;
-        let base = db.selectFrom('audit_log');
-        if (q.actor) base = base.where('actor', 'like', `${q.actor.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-        if (q.action) base = base.where('action', 'like', `${q.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        const base = filtered(db, q);
         const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
         const rows = await base
           .select(['seq', 'at', 'actor', 'role', 'action', 'target', 'digest', 'hash'])
@@ -40,6 +49,22 @@ export const auditModule: ModuleManifest = {
           .offset((q.page - 1) * q.pageSize)
           .execute();
         return { total: Number(total), items: rows.map((r) => ({ ...r, seq: Number(r.seq), at: new Date(r.at).toISOString() })) };
+      },
+    );
+    app.get(
+      '/audit/export.xlsx',
+      { config: { access: ['admin'] }, schema: { tags: ['audit'], summary: '导出审计日志（Excel）', querystring: Type.Omit(ListQuery, ['page', 'pageSize']) } },
+      async (req, reply) => {
+        const rows = await filtered(db, req.query as Filter).select(['seq', 'at', 'actor', 'role', 'action', 'target', 'digest', 'hash']).orderBy('seq').limit(1_000_000).execute();
+        const wb = new ExcelJS.Workbook();
+        const ws = wb.addWorksheet('审计日志');
+        ws.addRow(['序号', '时间', '操作人', '角色', '操作', '对象', '变更摘要(SM3)', '记录哈希(SM3)']).font = { bold: true };
+        for (const r of rows) ws.addRow([Number(r.seq), new Date(r.at).toISOString(), r.actor, r.role, r.action, r.target, r.digest, r.hash]);
+        ws.columns.forEach((c, i) => (c.width = i >= 6 ? 66 : 18));
+        return reply
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('content-disposition', `attachment; filename="audit.xlsx"; filename*=UTF-8''${encodeURIComponent('审计日志.xlsx')}`)
+          .send(Buffer.from(await wb.xlsx.writeBuffer()));
       },
     );
     app.get(

@@ -6,6 +6,7 @@ import { LoginThrottle } from '../../platform/auth/rate-limit.ts';
 import type { AppContext } from '../../platform/module.ts';
 import { AppError } from '../../platform/errors.ts';
 import { SESSION_COOKIE } from '../../platform/http.ts';
+import { enterpriseName } from '../enterprises/index.ts';
 import { orgUnitName } from '../org/index.ts';
 import { actorOf, changeOwnPassword, checkCredentials, closeSession, createApiToken, createUser, openSession } from './commands.ts';
 import { toPublicUser, USERNAME_PATTERN } from './domain.ts';
@@ -33,7 +34,8 @@ const ListItem = Type.Composite([PublicUserSchema, Type.Object({ createdAt: Type
 
 async function publicUser(ctx: AppContext, u: AuthUser) {
   const scopeCode = u.department ?? u.street;
-  return toPublicUser(u, scopeCode ? await orgUnitName(ctx.db, scopeCode) : u.uscc);
+  if (scopeCode) return toPublicUser(u, await orgUnitName(ctx.db, scopeCode));
+  return toPublicUser(u, u.uscc ? ((await enterpriseName(ctx.db, u.uscc)) ?? u.uscc) : null);
 }
 
 export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {

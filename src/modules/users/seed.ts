@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { orgCodeCheckChar, usccCheckChar } from '../../core/codes/uscc.ts';
 import type { Role } from '../../platform/access.ts';
 import { SYSTEM_ACTOR } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/schema.ts';
+import { DEMO_ENTERPRISE_USCC } from '../enterprises/index.ts';
 import { createUser } from './commands.ts';
-
-function demoUscc(body8: string): string {
-  const first17 = `91310112${body8}${orgCodeCheckChar(body8)}`;
-  return first17 + usccCheckChar(first17);
-}
-
-/** The enterprise the demo `enterprise` user is bound to (a valid GB 32100 code in 闵行区). */
-export const DEMO_ENTERPRISE_USCC = demoUscc('MA1G5B2K');
 
 export const DEMO_PASSWORD = 'demo';
 

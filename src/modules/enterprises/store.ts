@@ -1,0 +1,127 @@
+import { sql, type Selectable } from 'kysely';
+import type { Actor } from '../../platform/audit.ts';
+import { appendAudit } from '../../platform/audit.ts';
+import type { Executor, Tx } from '../../platform/db/schema.ts';
+import { canonicalJson, sm3 } from '../../core/crypto/sm.ts';
+import { BUILTIN_ATTRIBUTES, BUILTIN_BY_KEY } from './domain/attributes.ts';
+import type { FieldError, FlatValues } from './domain/normalise.ts';
+import type { AttrValue } from './domain/values.ts';
+import type { EnterprisesTable } from './migrations.ts';
+
+export type EnterpriseRow = Selectable<EnterprisesTable>;
+
+/** DB row → flat attribute map (builtin keys + custom attrs), as rules and the API see it. */
+export function rowToFlat(row: EnterpriseRow): FlatValues {
+  const flat: FlatValues = {};
+  for (const a of BUILTIN_ATTRIBUTES) flat[a.key] = (row as unknown as Record<string, AttrValue>)[a.column] ?? null;
+  flat.tags = row.tags ?? [];
+  const attrs = (row.attrs ?? {}) as Record<string, AttrValue>;
+  for (const [k, v] of Object.entries(attrs)) if (!BUILTIN_BY_KEY.has(k)) flat[k] = v;
+  return flat;
+}
+
+function same(a: AttrValue | undefined, b: AttrValue | undefined): boolean {
+  return canonicalJson(a ?? null) === canonicalJson(b ?? null);
+}
+
+export interface UpsertResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  /** Rows rejected at write time (e.g. a new enterprise without a name), by input index. */
+  errors: Array<{ index: number } & FieldError>;
+  changed: string[];
+}
+
+const CHUNK = 2000;
+
+/**
+ * Upserts enterprises by USCC inside the caller's transaction: only the keys
+ * present in each input row change; unchanged rows are not written (so a
+ * re-import is a no-op); every change is recorded field by field and one
+ * audit record covers the batch.
+ */
+export async function upsertEnterprises(tx: Tx, actor: Actor, rows: FlatValues[], opts: { source: string; defaultDistrict: string; auditAction: string; auditTarget: string }): Promise<UpsertResult> {
+  const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, errors: [], changed: [] };
+  const actorName = actor.userId === null ? actor.username : `${actor.username}#${actor.userId}`;
+  const diffsForAudit: Array<[string, Record<string, [AttrValue, AttrValue]>]> = [];
+  // Last occurrence of a USCC in one batch wins, like a sequence of updates.
+  const byUscc = new Map<string, { index: number; values: FlatValues }>();
+  rows.forEach((values, index) => byUscc.set(String(values.uscc), { index, values }));
+  const entries = [...byUscc.entries()];
+
+  for (let start = 0; start < entries.length; start += CHUNK) {
+    const chunk = entries.slice(start, start + CHUNK);
+    const existing = await tx.selectFrom('enterprises').selectAll().where('uscc', 'in', chunk.map(([u]) => u)).execute();
+    const current = new Map(existing.map((r) => [r.uscc, rowToFlat(r)]));
+    const writes: Record<string, unknown>[] = [];
+    const changes: Array<{ uscc: string; diff: string; action: string }> = [];
+    for (const [uscc, { index, values }] of chunk) {
+      const before = current.get(uscc);
+      if (!before && (values.name === undefined || values.name === null)) {
+        result.errors.push({ index, column: 'name', reason: '新企业必须填写企业名称' });
+        continue;
+      }
+      const merged: FlatValues = { ...(before ?? { status: '存续', tags: [] }), ...values };
+      if (!merged.district) merged.district = opts.defaultDistrict;
+      if (typeof merged.street === 'string' && !merged.street.startsWith(String(merged.district))) {
+        result.errors.push({ index, column: 'street', reason: `街镇 ${merged.street} 不属于区 ${String(merged.district)}` });
+        continue;
+      }
+      const diff: Record<string, [AttrValue, AttrValue]> = {};
+      for (const [k, v] of Object.entries(merged)) if (!same(before?.[k], v) && !(before === undefined && (v === null || (Array.isArray(v) && v.length === 0)))) diff[k] = [before?.[k] ?? null, v];
+      if (before && Object.keys(diff).length === 0) {
+        result.unchanged++;
+        continue;
+      }
+      if (before) result.updated++;
+      else result.inserted++;
+      result.changed.push(uscc);
+      const attrs: Record<string, AttrValue> = {};
+      for (const [k, v] of Object.entries(merged)) if (!BUILTIN_BY_KEY.has(k) && v !== null) attrs[k] = v;
+      const w: Record<string, unknown> = { attrs };
+      for (const a of BUILTIN_ATTRIBUTES) w[a.column] = merged[a.key] ?? null;
+      w.tags = merged.tags ?? [];
+      writes.push(w);
+      changes.push({ uscc, diff: JSON.stringify(diff), action: before ? 'update' : 'create' });
+      diffsForAudit.push([uscc, diff]);
+    }
+    if (writes.length) {
+      // One statement per chunk: the rows travel as one jsonb parameter, which
+      // keeps us far from the 65,535-parameter limit and works on PGlite and pg alike.
+      await sql`
+        insert into enterprises (uscc, name, legal_rep, entity_type, industry, registered_capital, established, status, district, street, park, address,
+          employees, insured_employees, revenue, tax_paid, rd_spending, tags, credit_grade, risk_grade, attrs)
+        select r.uscc, r.name, r.legal_rep, r.entity_type, r.industry, r.registered_capital, r.established, r.status, r.district, r.street, r.park, r.address,
+          r.employees, r.insured_employees, r.revenue, r.tax_paid, r.rd_spending,
+          array(select jsonb_array_elements_text(r.tags)), r.credit_grade, r.risk_grade, r.attrs
+        from jsonb_to_recordset(${JSON.stringify(writes)}::jsonb) as r(uscc text, name text, legal_rep text, entity_type text, industry text, registered_capital bigint,
+          established date, status text, district text, street text, park text, address text, employees integer, insured_employees integer, revenue bigint,
+          tax_paid bigint, rd_spending bigint, tags jsonb, credit_grade text, risk_grade text, attrs jsonb)
+        on conflict (uscc) do update set
+          name = excluded.name, legal_rep = excluded.legal_rep, entity_type = excluded.entity_type, industry = excluded.industry,
+          registered_capital = excluded.registered_capital, established = excluded.established, status = excluded.status, district = excluded.district,
+          street = excluded.street, park = excluded.park, address = excluded.address, employees = excluded.employees, insured_employees = excluded.insured_employees,
+          revenue = excluded.revenue, tax_paid = excluded.tax_paid, rd_spending = excluded.rd_spending, tags = excluded.tags, credit_grade = excluded.credit_grade,
+          risk_grade = excluded.risk_grade, attrs = excluded.attrs, updated_at = now(), version = enterprises.version + 1
+      `.execute(tx);
+      await sql`
+        insert into enterprise_changes (uscc, actor, action, diff, source)
+        select c.uscc, ${actorName}, c.action, c.diff::jsonb, ${opts.source}
+        from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as c(uscc text, diff text, action text)
+      `.execute(tx);
+    }
+  }
+  if (diffsForAudit.length || opts.auditAction.endsWith('.import')) {
+    await appendAudit(tx, actor, {
+      action: opts.auditAction,
+      target: opts.auditTarget,
+      change: { inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, changesDigest: sm3(canonicalJson(diffsForAudit)) },
+    });
+  }
+  return result;
+}
+
+export async function findEnterprise(db: Executor, uscc: string): Promise<EnterpriseRow | undefined> {
+  return db.selectFrom('enterprises').selectAll().where('uscc', '=', uscc).executeTakeFirst();
+}
