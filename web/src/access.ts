@@ -5,20 +5,29 @@ import type { Role } from './api/types';
 export interface Access {
   manageUsers: boolean;
   viewAudit: boolean;
+  /** 企业名录 and 一企一页 of the enterprises in the caller's data scope. */
+  viewEnterprises: boolean;
+  /** Create, edit and import enterprises (E-1, E-2). */
+  manageEnterprises: boolean;
+  /** Add attributes to the enterprise attribute catalog. */
+  manageAttributes: boolean;
+  /** An enterprise user's own 一企一页 (本企业). */
+  ownEnterprise: boolean;
 }
 
 export type AccessFlag = keyof Access;
 
-const NONE: Access = { manageUsers: false, viewAudit: false };
+const NONE: Access = { manageUsers: false, viewAudit: false, viewEnterprises: false, manageEnterprises: false, manageAttributes: false, ownEnterprise: false };
+const STAFF: Access = { ...NONE, viewEnterprises: true };
 
 const BY_ROLE: Record<Role, Access> = {
-  admin: { manageUsers: true, viewAudit: true },
-  dept: NONE,
-  street: NONE,
-  specialist: NONE,
-  inspector: NONE,
-  leader: NONE,
-  enterprise: NONE,
+  admin: { manageUsers: true, viewAudit: true, viewEnterprises: true, manageEnterprises: true, manageAttributes: true, ownEnterprise: false },
+  dept: { ...STAFF, manageEnterprises: true },
+  street: STAFF,
+  specialist: STAFF,
+  inspector: STAFF,
+  leader: STAFF,
+  enterprise: { ...NONE, ownEnterprise: true },
 };
 
 export function accessFor(role: Role | undefined): Access {

@@ -1,9 +1,14 @@
-import { AuditOutlined, HomeOutlined, TeamOutlined } from '@ant-design/icons';
+import { AuditOutlined, BankOutlined, HomeOutlined, ProfileOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { AccessFlag } from './access';
 import type { MessageKey } from './locales';
 import { AuditListPage } from './pages/audit/list';
+import { AttributeCatalogPage } from './pages/enterprises/attributes';
+import { EnterpriseDetailPage } from './pages/enterprises/detail';
+import { EnterpriseListPage } from './pages/enterprises/list';
+import { MyEnterprisePage } from './pages/enterprises/mine';
 import { HomePage } from './pages/home/welcome';
+import { EnterpriseCodeVerifyPage } from './pages/public/enterprise-code';
 import { UserListPage } from './pages/users/list';
 
 // The signed-in area: one entry per page, in menu order. Later modules add
@@ -17,11 +22,32 @@ export interface AppRoute {
   icon: ReactNode;
   /** Omitted = every signed-in role. */
   access?: AccessFlag;
+  /**
+   * Not a menu entry (a detail page such as /enterprises/:uscc). The menu
+   * highlight and the access check come from the entry whose path is its prefix.
+   */
+  hidden?: boolean;
   element: ReactNode;
 }
 
 export const appRoutes: readonly AppRoute[] = [
   { path: '/', key: 'home', label: 'menu.home', icon: <HomeOutlined />, element: <HomePage /> },
+  { path: '/enterprises', key: 'enterprises', label: 'menu.enterprises', icon: <BankOutlined />, access: 'viewEnterprises', element: <EnterpriseListPage /> },
+  { path: '/enterprises/:uscc', key: 'enterprise-page', label: 'menu.enterprisePage', icon: <BankOutlined />, access: 'viewEnterprises', hidden: true, element: <EnterpriseDetailPage /> },
+  { path: '/my-enterprise', key: 'my-enterprise', label: 'menu.myEnterprise', icon: <ShopOutlined />, access: 'ownEnterprise', element: <MyEnterprisePage /> },
+  { path: '/enterprise-attributes', key: 'enterprise-attributes', label: 'menu.enterpriseAttributes', icon: <ProfileOutlined />, access: 'viewEnterprises', element: <AttributeCatalogPage /> },
   { path: '/users', key: 'users', label: 'menu.users', icon: <TeamOutlined />, access: 'manageUsers', element: <UserListPage /> },
   { path: '/audit', key: 'audit', label: 'menu.audit', icon: <AuditOutlined />, access: 'viewAudit', element: <AuditListPage /> },
+];
+
+/** Pages anyone may open without signing in, outside the signed-in layout. */
+export interface PublicRoute {
+  path: string;
+  element: ReactNode;
+}
+
+export const publicRoutes: readonly PublicRoute[] = [
+  // 企业码 (E-4): the QR code's URL, and a form to paste a token.
+  { path: '/ec', element: <EnterpriseCodeVerifyPage /> },
+  { path: '/ec/:token', element: <EnterpriseCodeVerifyPage /> },
 ];

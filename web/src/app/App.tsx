@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { createBrowserRouter, RouterProvider, useNavigate, type RouteObject } from 'react-router';
 import { ApiError } from '../api/client';
 import { LoginPage } from '../pages/auth/login';
-import { appRoutes } from '../routes';
+import { appRoutes, publicRoutes } from '../routes';
 import { AuthenticatedLayout } from './AppLayout';
 import { forgetSession, SESSION_KEY } from './auth';
 import { I18nProvider, useI18n } from './i18n';
@@ -30,6 +30,7 @@ function NotFound() {
 
 const routes: RouteObject[] = [
   { path: '/login', element: <LoginPage /> },
+  ...publicRoutes.map((r): RouteObject => ({ path: r.path, element: r.element })),
   {
     path: '/',
     element: <AuthenticatedLayout />,

@@ -67,7 +67,8 @@ function Shell({ session }: { session: Session }) {
   const [passwordOpen, setPasswordOpen] = useState(false);
 
   const access = accessFor(user.role);
-  const visible = useMemo(() => appRoutes.filter((r) => allowed(access, r.access)), [access]);
+  // Hidden routes (detail pages) are reachable by link but are no menu entries or shortcuts.
+  const visible = useMemo(() => appRoutes.filter((r) => !r.hidden && allowed(access, r.access)), [access]);
   const active = activeRoute(appRoutes, location.pathname);
   const scope = describeScope(user, org.data, t);
 
