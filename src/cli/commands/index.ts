@@ -3,12 +3,14 @@ import { registerCalendarCommands } from './calendar.ts';
 import { registerIndustryCommands } from './industry.ts';
 import { registerUsccCommands } from './uscc.ts';
 import { registerPlatformCommands } from './platform.ts';
+import { registerEnterpriseCommands } from './enterprises.ts';
 import { registerRulesCommands } from './rules.ts';
 import { registerBenchCommands } from './bench.ts';
 
 /** Every command group registers itself here; one file per group under src/cli/commands. */
 export function registerCommands(program: Command): void {
   registerPlatformCommands(program);
+  registerEnterpriseCommands(program);
   registerUsccCommands(program);
   registerCalendarCommands(program);
   registerIndustryCommands(program);

@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { cliActor, out, readStdin, withDatabase } from '../context.ts';
 import { CliFailure, CliUsageError } from '../program.ts';
 import { loadConfig } from '../../platform/config.ts';
+import { seedSyntheticEnterprises } from './enterprises.ts';
 
 // Heavy modules (database, argon2, Excel …) load inside the actions, so
 // `qifu --help` and the pure commands start fast.
@@ -43,14 +44,18 @@ export function registerPlatformCommands(program: Command): void {
 
   program
     .command('seed')
-    .description('load reference data, and demo data unless --no-demo (or QIFU_DEMO=0)')
+    .description('load reference data, and demo data unless --no-demo (or QIFU_DEMO=0); --enterprises N adds N synthetic enterprises')
     .option('--no-demo', 'reference data only; creates an admin with a random password if none exists')
-    .action(async (opts: { demo: boolean }) => {
+    .option('--enterprises <n>', 'also generate N synthetic enterprises (deterministic for a given --seed)')
+    .option('--seed <s>', 'seed of the synthetic data generator', '1')
+    .option('--district <code>', 'district of the synthetic enterprises (GB/T 2260)', '310112')
+    .action(async (opts: { demo: boolean; enterprises?: string; seed: string; district: string }) => {
       const { seedAll } = await bootstrap();
       await withDatabase(async (h, config) => {
         await seedAll(h.db, config, opts.demo && config.demo, out);
         out('seed complete');
       });
+      await seedSyntheticEnterprises(opts);
     });
 
   const user = program.command('user').description('manage users');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditHash, GENESIS_HASH, verifyChain, type ChainedAuditRecord } from './audit-chain.ts';
-import { canonicalJson, generateSm2KeyPair, sm2Sign, sm2Verify, sm3 } from './sm.ts';
+import { canonicalJson, generateSm2KeyPair, sm2Sign, sm2Verify, sm3, sm3Fallback } from './sm.ts';
 
 function chain(n: number): ChainedAuditRecord[] {
   const out: ChainedAuditRecord[] = [];
@@ -17,6 +17,10 @@ function chain(n: number): ChainedAuditRecord[] {
 describe('SM3 / SM2', () => {
   it('computes the GB/T 32905 SM3 test vector for "abc"', () => {
     expect(sm3('abc')).toBe('66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0');
+    expect(sm3Fallback('abc')).toBe('66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0');
+  });
+  it('native and JavaScript SM3 agree on Chinese text and long input', () => {
+    for (const s of ['统一社会信用代码', '', 'a'.repeat(10_000), '企服🚀']) expect(sm3(s)).toBe(sm3Fallback(s));
   });
   it('signs and verifies, and rejects a changed message or signature', () => {
     const kp = generateSm2KeyPair();

@@ -2,7 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Actor } from '../../platform/audit.ts';
 import { appendAudit } from '../../platform/audit.ts';
 import type { Executor, Tx } from '../../platform/db/schema.ts';
-import { canonicalJson, sm3 } from '../../core/crypto/sm.ts';
+import { sm3 } from '../../core/crypto/sm.ts';
 import { BUILTIN_ATTRIBUTES, BUILTIN_BY_KEY } from './domain/attributes.ts';
 import type { FieldError, FlatValues } from './domain/normalise.ts';
 import type { AttrValue } from './domain/values.ts';
@@ -21,7 +21,10 @@ export function rowToFlat(row: EnterpriseRow): FlatValues {
 }
 
 function same(a: AttrValue | undefined, b: AttrValue | undefined): boolean {
-  return canonicalJson(a ?? null) === canonicalJson(b ?? null);
+  const x = a ?? null;
+  const y = b ?? null;
+  if (Array.isArray(x) || Array.isArray(y)) return Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => v === y[i]);
+  return x === y;
 }
 
 export interface UpsertResult {
@@ -44,7 +47,8 @@ const CHUNK = 2000;
 export async function upsertEnterprises(tx: Tx, actor: Actor, rows: FlatValues[], opts: { source: string; defaultDistrict: string; auditAction: string; auditTarget: string }): Promise<UpsertResult> {
   const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, errors: [], changed: [] };
   const actorName = actor.userId === null ? actor.username : `${actor.username}#${actor.userId}`;
-  const diffsForAudit: Array<[string, Record<string, [AttrValue, AttrValue]>]> = [];
+  // The audit record carries the SM3 of exactly what was written, chunk by chunk.
+  const writtenDigests: string[] = [];
   // Last occurrence of a USCC in one batch wins, like a sequence of updates.
   const byUscc = new Map<string, { index: number; values: FlatValues }>();
   rows.forEach((values, index) => byUscc.set(String(values.uscc), { index, values }));
@@ -55,7 +59,7 @@ export async function upsertEnterprises(tx: Tx, actor: Actor, rows: FlatValues[]
     const existing = await tx.selectFrom('enterprises').selectAll().where('uscc', 'in', chunk.map(([u]) => u)).execute();
     const current = new Map(existing.map((r) => [r.uscc, rowToFlat(r)]));
     const writes: Record<string, unknown>[] = [];
-    const changes: Array<{ uscc: string; diff: string; action: string }> = [];
+    const changes: Array<{ uscc: string; diff: Record<string, [AttrValue, AttrValue]>; action: string }> = [];
     for (const [uscc, { index, values }] of chunk) {
       const before = current.get(uscc);
       if (!before && (values.name === undefined || values.name === null)) {
@@ -68,8 +72,9 @@ export async function upsertEnterprises(tx: Tx, actor: Actor, rows: FlatValues[]
         result.errors.push({ index, column: 'street', reason: `街镇 ${merged.street} 不属于区 ${String(merged.district)}` });
         continue;
       }
+      // A creation's history entry names no fields: its values are the row itself.
       const diff: Record<string, [AttrValue, AttrValue]> = {};
-      for (const [k, v] of Object.entries(merged)) if (!same(before?.[k], v) && !(before === undefined && (v === null || (Array.isArray(v) && v.length === 0)))) diff[k] = [before?.[k] ?? null, v];
+      if (before) for (const [k, v] of Object.entries(merged)) if (!same(before[k], v)) diff[k] = [before[k] ?? null, v];
       if (before && Object.keys(diff).length === 0) {
         result.unchanged++;
         continue;
@@ -83,10 +88,11 @@ export async function upsertEnterprises(tx: Tx, actor: Actor, rows: FlatValues[]
       for (const a of BUILTIN_ATTRIBUTES) w[a.column] = merged[a.key] ?? null;
       w.tags = merged.tags ?? [];
       writes.push(w);
-      changes.push({ uscc, diff: JSON.stringify(diff), action: before ? 'update' : 'create' });
-      diffsForAudit.push([uscc, diff]);
+      changes.push({ uscc, diff, action: before ? 'update' : 'create' });
     }
     if (writes.length) {
+      const payload = JSON.stringify(writes);
+      writtenDigests.push(sm3(payload));
       // One statement per chunk: the rows travel as one jsonb parameter, which
       // keeps us far from the 65,535-parameter limit and works on PGlite and pg alike.
       await sql`
@@ -95,7 +101,7 @@ export async function upsertEnterprises(tx: Tx, actor: Actor, rows: FlatValues[]
         select r.uscc, r.name, r.legal_rep, r.entity_type, r.industry, r.registered_capital, r.established, r.status, r.district, r.street, r.park, r.address,
           r.employees, r.insured_employees, r.revenue, r.tax_paid, r.rd_spending,
           array(select jsonb_array_elements_text(r.tags)), r.credit_grade, r.risk_grade, r.attrs
-        from jsonb_to_recordset(${JSON.stringify(writes)}::jsonb) as r(uscc text, name text, legal_rep text, entity_type text, industry text, registered_capital bigint,
+        from jsonb_to_recordset(${payload}::jsonb) as r(uscc text, name text, legal_rep text, entity_type text, industry text, registered_capital bigint,
           established date, status text, district text, street text, park text, address text, employees integer, insured_employees integer, revenue bigint,
           tax_paid bigint, rd_spending bigint, tags jsonb, credit_grade text, risk_grade text, attrs jsonb)
         on conflict (uscc) do update set
@@ -107,16 +113,16 @@ export async function upsertEnterprises(tx: Tx, actor: Actor, rows: FlatValues[]
       `.execute(tx);
       await sql`
         insert into enterprise_changes (uscc, actor, action, diff, source)
-        select c.uscc, ${actorName}, c.action, c.diff::jsonb, ${opts.source}
-        from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as c(uscc text, diff text, action text)
+        select c.uscc, ${actorName}, c.action, c.diff, ${opts.source}
+        from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as c(uscc text, diff jsonb, action text)
       `.execute(tx);
     }
   }
-  if (diffsForAudit.length || opts.auditAction.endsWith('.import')) {
+  if (writtenDigests.length || opts.auditAction.endsWith('.import')) {
     await appendAudit(tx, actor, {
       action: opts.auditAction,
       target: opts.auditTarget,
-      change: { inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, changesDigest: sm3(canonicalJson(diffsForAudit)) },
+      change: { inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, written: writtenDigests },
     });
   }
   return result;

@@ -114,7 +114,8 @@ class PgliteWorkerDriver implements Driver {
       executeQuery: async <R>(compiled: CompiledQuery): Promise<QueryResult<R>> => {
         const res = await this.client.query(compiled.sql, compiled.parameters);
         const kind = compiled.query.kind;
-        const isWrite = kind === 'InsertQueryNode' || kind === 'UpdateQueryNode' || kind === 'DeleteQueryNode' || kind === 'MergeQueryNode';
+        // Raw SQL may be a write too: report its count when PostgreSQL gave one, as node-postgres does.
+        const isWrite = kind === 'InsertQueryNode' || kind === 'UpdateQueryNode' || kind === 'DeleteQueryNode' || kind === 'MergeQueryNode' || (kind === 'RawNode' && res.affectedRows > 0);
         return { rows: res.rows as R[], ...(isWrite ? { numAffectedRows: BigInt(res.affectedRows) } : {}) };
       },
       // eslint-disable-next-line require-yield
