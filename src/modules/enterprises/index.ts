@@ -5,6 +5,7 @@ import { addAttribute, loadCatalog, rulesCatalog } from './catalog.ts';
 import { importEnterprises, saveEnterprise } from './commands.ts';
 import { verifyEnterpriseCode, signEnterpriseCode } from './domain/enterprise-code.ts';
 import type { EnterpriseRecord } from './domain/record.ts';
+import { generateEnterprises, SYNTHETIC_DEMO_COUNT } from './domain/synthetic.ts';
 import { enterpriseMigrations } from './migrations.ts';
 import { listEnterprises, scopedQuery, toView } from './queries.ts';
 import { enterpriseRoutes } from './routes.ts';
@@ -14,6 +15,7 @@ import { toCsv, toXlsx } from './spreadsheet.ts';
 import { findEnterprise, rowToFlat } from './store.ts';
 
 export type { EnterpriseRecord };
+export { DEFAULT_DISTRICT } from '../org/index.ts';
 export { addAttribute, assertCanSee, findEnterprise, importEnterprises, insertRecords, listEnterprises, loadCatalog, rowToFlat, rulesCatalog, saveEnterprise, scopedQuery, scopeOf, signEnterpriseCode, toCsv, toView, toXlsx, verifyEnterpriseCode };
 
 function demoUscc(body8: string): string {
@@ -62,12 +64,9 @@ export const enterprisesModule: ModuleManifest = {
   async seed({ db }, opts) {
     if (!opts.demo) return;
     const inserted = await insertRecords(db, [DEMO_ENTERPRISE]);
-    const synthetic = await import('./domain/synthetic.ts').catch(() => null);
-    if (synthetic) {
-      const today = new Date().toISOString().slice(0, 10);
-      const n = await insertRecords(db, synthetic.generateEnterprises({ count: synthetic.SYNTHETIC_DEMO_COUNT, seed: 2026, today }));
-      if (n + inserted > 0) opts.log(`demo enterprises created: ${n + inserted}`);
-    }
+    const today = new Date().toISOString().slice(0, 10);
+    const n = await insertRecords(db, generateEnterprises({ count: SYNTHETIC_DEMO_COUNT, seed: 2026, today }));
+    if (n + inserted > 0) opts.log(`demo enterprises created: ${n + inserted}`);
     const some = await db.selectFrom('enterprises').select('uscc').where('street', '=', '310112101').orderBy('uscc').limit(30).execute();
     await assignDemoSpecialist(db, [...new Set([DEMO_ENTERPRISE_USCC, ...some.map((r) => r.uscc)])]);
   },
