@@ -64,4 +64,26 @@ export function registerBenchCommands(program: Command): void {
         process.stdout.write(`${JSON.stringify(line)}\n`);
       } else process.stdout.write(renderMatchTable(report));
     });
+
+  bench
+    .command('import')
+    .description('import a synthetic CSV (E-2 path: validate, upsert, history, audit) on PGlite and native PostgreSQL, beside psql \\copy')
+    .option('--rows <n>', 'rows in the CSV', '100000')
+    .option('--seed <s>', 'random seed', '1')
+    .option('--database-url <url>', 'native PostgreSQL admin URL (default: DATABASE_URL); a temporary database is created there')
+    .option('--json', 'print the report as one JSON line (the last line of output)')
+    .action(async (o: { rows: string; seed: string; databaseUrl?: string; json?: boolean }) => {
+      const { runImportBench } = await import('../../../bench/import/run.ts');
+      const r = await runImportBench({
+        rows: intOpt(o.rows, '--rows', 1, 5_000_000),
+        seed: intOpt(o.seed, '--seed', 0, 2 ** 31 - 1),
+        databaseUrl: o.databaseUrl ?? (process.env.DATABASE_URL || undefined),
+        log: (l) => process.stderr.write(`${l}\n`),
+      });
+      process.stdout.write(`import: ${r.rows.toLocaleString('en')} rows, seed ${r.seed}, ${(r.csvBytes / 2 ** 20).toFixed(1)} MiB CSV; machine: ${r.machine}\n\n`);
+      process.stdout.write(`${'backend'.padEnd(12)}${'engine'.padEnd(16)}${'seconds'.padStart(10)}${'rows/s'.padStart(12)}  note\n`);
+      for (const x of r.results) process.stdout.write(`${x.backend.padEnd(12)}${x.engine.padEnd(16)}${x.seconds.toFixed(2).padStart(10)}${fmt(x.rowsPerSec).padStart(12)}  ${x.note}\n`);
+      if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+    });
 }
+
