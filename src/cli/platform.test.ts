@@ -2,11 +2,9 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackend } from '../platform/testing/test-db.ts';
 
-const exec = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '../..');
 
 interface Run {
