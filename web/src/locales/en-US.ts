@@ -240,6 +240,7 @@ export const enUS: Record<MessageKey, string> = {
   'pages.enterprises.import.col.column': 'Column',
   'pages.enterprises.import.col.reason': 'Reason',
 
+  'pages.enterprise.industry': 'Industry',
   'pages.enterprise.basic': 'Basic information',
   'pages.enterprise.allAttributes': 'All attributes',
   'pages.enterprise.custom': 'Custom',
@@ -299,7 +300,6 @@ export const enUS: Record<MessageKey, string> = {
   'pages.ec.verifying': 'Verifying…',
   'pages.ec.another': 'Verify another code',
   'pages.ec.expiresAt': 'Valid until',
-  'pages.ec.industry': 'Industry',
   'pages.ec.location': 'Location',
   'pages.ec.footer': 'No sign-in needed; only public registration data is shown.',
 };

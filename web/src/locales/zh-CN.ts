@@ -238,6 +238,7 @@ export const zhCN = {
   'pages.enterprises.import.col.column': '列',
   'pages.enterprises.import.col.reason': '原因',
 
+  'pages.enterprise.industry': '所属行业',
   'pages.enterprise.basic': '基本信息',
   'pages.enterprise.allAttributes': '全部属性',
   'pages.enterprise.custom': '自定义',
@@ -297,7 +298,6 @@ export const zhCN = {
   'pages.ec.verifying': '正在核验…',
   'pages.ec.another': '核验其他企业码',
   'pages.ec.expiresAt': '有效期至',
-  'pages.ec.industry': '所属行业',
   'pages.ec.location': '所在地',
   'pages.ec.footer': '本页面无需登录，仅显示企业公开登记信息。',
 } as const;

@@ -18,8 +18,8 @@ type FilterForm = EnterpriseFilter;
 const FILTER_NAMES = ['q', 'street', 'industry', 'status', 'tag'] as const;
 
 function TagList({ tags }: { tags: string[] }) {
-  const shown = tags.slice(0, 3);
-  const rest = tags.slice(3);
+  const shown = tags.slice(0, 2);
+  const rest = tags.slice(2);
   return (
     <Flex gap={4} wrap>
       {shown.map((tag) => (
@@ -89,9 +89,9 @@ export function EnterpriseListPage() {
       title: t('pages.enterprises.col.uscc'),
       dataIndex: 'uscc',
       key: 'uscc',
-      width: 190,
+      width: 170,
       render: (uscc: string) => (
-        <Link to={`/enterprises/${uscc}`} style={{ fontFamily: 'monospace' }}>
+        <Link to={`/enterprises/${uscc}`} style={{ fontFamily: 'monospace', fontSize: 13 }}>
           {uscc}
         </Link>
       ),
@@ -107,6 +107,7 @@ export function EnterpriseListPage() {
       title: t('pages.enterprises.col.industry'),
       dataIndex: 'industryName',
       key: 'industry',
+      width: 140,
       ellipsis: true,
       render: (name: string | null, row) =>
         row.industry ? (
@@ -117,28 +118,28 @@ export function EnterpriseListPage() {
           t('common.none')
         ),
     },
-    { title: t('pages.enterprises.col.street'), dataIndex: 'streetName', key: 'street', width: 110, className: 'col-street', render: (v: string | null) => v ?? t('common.none') },
+    { title: t('pages.enterprises.col.street'), dataIndex: 'streetName', key: 'street', width: 96, className: 'col-street', render: (v: string | null) => v ?? t('common.none') },
     {
       title: t('pages.enterprises.col.status'),
       dataIndex: 'status',
       key: 'status',
-      width: 96,
+      width: 84,
       render: (s: string) => <Tag color={statusColor(s)}>{s}</Tag>,
     },
     {
       title: t('pages.enterprises.col.employees'),
       dataIndex: 'employees',
       key: 'employees',
-      width: 96,
+      width: 88,
       align: 'right',
       render: (v: number | null) => (v === null ? t('common.none') : v.toLocaleString('zh-CN')),
     },
-    { title: t('pages.enterprises.col.tags'), dataIndex: 'tags', key: 'tags', width: 230, render: (tags: string[]) => <TagList tags={tags} /> },
+    { title: t('pages.enterprises.col.tags'), dataIndex: 'tags', key: 'tags', width: 170, render: (tags: string[]) => <TagList tags={tags} /> },
     {
       title: t('pages.enterprises.col.creditGrade'),
       dataIndex: 'creditGrade',
       key: 'creditGrade',
-      width: 96,
+      width: 84,
       align: 'center',
       render: (g: string | null) => (g ? <Tag color={creditColor(g)}>{g}</Tag> : t('common.none')),
     },
@@ -230,7 +231,7 @@ export function EnterpriseListPage() {
           columns={columns}
           dataSource={query.data?.items ?? []}
           loading={query.isFetching}
-          scroll={{ x: 1100 }}
+          size="middle"
           pagination={{
             current: list.page,
             pageSize: list.pageSize,

@@ -43,12 +43,14 @@ function Verified({ data }: { data: VerifiedCode }) {
   const { t } = useI18n();
   const e = data.enterprise;
   return (
-    <Result
-      status="success"
-      icon={<CheckCircleFilled />}
-      title={<span data-testid="ec-valid">{t('pages.ec.valid')}</span>}
-      subTitle={t('pages.ec.validSub')}
-    >
+    <Flex vertical gap={8}>
+      <Result
+        status="success"
+        icon={<CheckCircleFilled />}
+        title={<span data-testid="ec-valid">{t('pages.ec.valid')}</span>}
+        subTitle={t('pages.ec.validSub')}
+        style={{ padding: '16px 0' }}
+      />
       <Descriptions
         column={1}
         bordered
@@ -59,7 +61,7 @@ function Verified({ data }: { data: VerifiedCode }) {
           { key: 'uscc', label: t('pages.enterprises.attr.uscc'), children: <span style={{ fontFamily: 'monospace' }}>{e.uscc}</span> },
           { key: 'status', label: t('pages.enterprises.attr.status'), children: <Tag color={statusColor(e.status)}>{e.status}</Tag> },
           { key: 'entityType', label: t('pages.enterprises.attr.entityType'), children: e.entityType ?? t('common.none') },
-          { key: 'industry', label: t('pages.ec.industry'), children: e.industry ? `${e.industryName ?? ''}（${e.industry}）` : t('common.none') },
+          { key: 'industry', label: t('pages.enterprise.industry'), children: e.industry ? `${e.industryName ?? ''}（${e.industry}）` : t('common.none') },
           { key: 'established', label: t('pages.enterprises.attr.established'), children: e.established ?? t('common.none') },
           { key: 'location', label: t('pages.ec.location'), children: [e.districtName, e.streetName].filter(Boolean).join(' ') || t('common.none') },
           {
@@ -80,7 +82,7 @@ function Verified({ data }: { data: VerifiedCode }) {
           { key: 'exp', label: t('pages.ec.expiresAt'), children: formatDateTime(data.expiresAt) },
         ]}
       />
-    </Result>
+    </Flex>
   );
 }
 
@@ -101,6 +103,7 @@ function Verify({ token }: { token: string }) {
         status="error"
         icon={<CloseCircleFilled />}
         title={<span data-testid="ec-invalid">{t('pages.ec.invalid')}</span>}
+        style={{ padding: '16px 0' }}
         subTitle={
           <Typography.Text type="danger" strong style={{ fontSize: 16 }} data-testid="ec-reason">
             {errorText(check.error, lang, t)}

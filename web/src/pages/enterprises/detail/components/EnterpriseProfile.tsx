@@ -1,6 +1,6 @@
 import { ArrowLeftOutlined, EditOutlined, InfoCircleOutlined, QrcodeOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Descriptions, Empty, Flex, List, Result, Skeleton, Table, Tag, Timeline, Tooltip, Typography, type TableColumnsType } from 'antd';
+import { Button, Card, Descriptions, Empty, Flex, List, Result, Skeleton, Table, Tabs, Tag, Timeline, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { accessFor } from '../../../../access';
@@ -136,7 +136,7 @@ function Profile({ data, selfOnly, canEdit, showBack }: { data: EnterprisePage; 
     { key: 'uscc', label: a('uscc'), children: <span style={{ fontFamily: 'monospace' }}>{e.uscc}</span> },
     { key: 'legalRep', label: a('legalRep'), children: legalRep },
     { key: 'entityType', label: a('entityType'), children: none(t, e.entityType) },
-    { key: 'industry', label: a('industry'), children: e.industry ? `${e.industryName ?? ''}（${e.industry}）` : t('common.none') },
+    { key: 'industry', label: t('pages.enterprise.industry'), children: e.industry ? `${e.industryName ?? ''}（${e.industry}）` : t('common.none') },
     { key: 'registeredCapital', label: a('registeredCapital'), children: formatMoney(t, e.registeredCapital) },
     { key: 'established', label: a('established'), children: none(t, e.established) },
     { key: 'status', label: a('status'), children: <Tag color={statusColor(e.status)}>{e.status}</Tag> },
@@ -218,17 +218,38 @@ function Profile({ data, selfOnly, canEdit, showBack }: { data: EnterprisePage; 
           </Flex>
         </Flex>
       </Card>
-      <Card title={t('pages.enterprise.basic')}>
-        <Descriptions column={{ xs: 1, md: 2, xl: 3 }} size="small" items={basic} data-testid="enterprise-basic" />
+      <Card styles={{ body: { paddingTop: 4 } }}>
+        <Tabs
+          data-testid="enterprise-tabs"
+          items={[
+            {
+              key: 'basic',
+              label: t('pages.enterprise.basic'),
+              children: <Descriptions column={{ xs: 1, md: 2, xl: 3 }} size="small" items={basic} data-testid="enterprise-basic" />,
+            },
+            {
+              key: 'attributes',
+              label: t('pages.enterprise.allAttributes'),
+              children: (
+                <Table<PageAttribute>
+                  size="small"
+                  rowKey="key"
+                  columns={attrColumns}
+                  dataSource={data.attributes}
+                  pagination={false}
+                  showHeader={false}
+                  data-testid="enterprise-attributes"
+                />
+              ),
+            },
+          ]}
+        />
       </Card>
       {data.sections.map((s) => (
         <SectionCard key={s.key} section={s} />
       ))}
       <Card title={t('pages.enterprise.history')}>
         <HistoryTimeline history={data.history} attributes={data.attributes} />
-      </Card>
-      <Card title={t('pages.enterprise.allAttributes')}>
-        <Table<PageAttribute> size="small" rowKey="key" columns={attrColumns} dataSource={data.attributes} pagination={false} showHeader={false} data-testid="enterprise-attributes" />
       </Card>
       <EnterpriseCodeModal uscc={e.uscc} name={e.name} open={codeOpen} onClose={() => setCodeOpen(false)} />
       {canEdit ? <EnterpriseFormDrawer open={editing} onClose={() => setEditing(false)} enterprise={e} selfOnly={selfOnly} /> : null}

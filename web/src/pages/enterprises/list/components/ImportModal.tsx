@@ -165,8 +165,8 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
         <Flex vertical gap={16} data-testid="import-result">
           <Row gutter={16}>
             {stats.map(([key, label, color]) => (
-              <Col key={key} flex={1}>
-                <Statistic title={label} value={result[key] as number} styles={{ content: color ? { color } : undefined }} data-testid={`import-${key}`} />
+              <Col key={key} flex={1} data-testid={`import-${key}`}>
+                <Statistic title={label} value={result[key] as number} styles={{ content: color ? { color } : undefined }} />
               </Col>
             ))}
           </Row>
