@@ -24,6 +24,15 @@ afterAll(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
+/** Opens the antd Select whose input has this id and picks the option with this text. */
+async function choose(p: Page, inputId: string, option: string): Promise<void> {
+  const dropdown = p.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden):has(#${inputId}_list)`);
+  await p.locator(`#${inputId}`).click({ force: true });
+  await dropdown.waitFor();
+  await dropdown.locator('.ant-select-item-option').filter({ hasText: option }).first().click();
+  await expect.poll(() => p.locator('.ant-form-item').filter({ has: p.locator(`#${inputId}`) }).innerText()).toContain(option);
+}
+
 function tableRows(page: Page) {
   return page.getByTestId('enterprises-table').locator('tbody tr.ant-table-row');
 }
@@ -193,6 +202,61 @@ describe('enterprise user', () => {
     await page.getByTestId('enterprise-form-save').click();
     await expect.poll(() => page.locator('.ant-message').innerText()).toContain('已保存');
     await expect.poll(() => page.getByTestId('enterprise-history').innerText()).toMatch(/从业人数：\s*86 人\s*→\s*90 人/);
+    await page.context().close();
+  });
+});
+
+describe('administrator', () => {
+  it('adds a catalog attribute, then creates an enterprise using it; 一企一页 shows it', async () => {
+    const page = await h.newPage();
+    await loginUi(page, 'admin', DEMO_PASSWORD);
+    await page.getByTestId('side-menu').getByText('属性目录').click();
+    await page.waitForURL('**/enterprise-attributes');
+    await page.getByTestId('attributes-create').click();
+    await page.locator('#create-attribute_key').fill('carbonEmission');
+    await page.locator('#create-attribute_label').fill('年碳排放量');
+    await choose(page, 'create-attribute_type', '数值');
+    await page.locator('#create-attribute_unit').fill('吨');
+    await page.locator('.ant-modal-footer .ant-btn-primary').click();
+    await expect.poll(() => page.getByTestId('attributes-table').innerText()).toContain('年碳排放量');
+
+    // The import template follows the catalog, money in 元.
+    await page.goto('/enterprises');
+    await page.getByTestId('enterprises-import').click();
+    const templateDownload = page.waitForEvent('download');
+    await page.getByTestId('import-template').click();
+    const template = fs.readFileSync(await (await templateDownload).path(), 'utf8');
+    expect(template).toContain('统一社会信用代码,企业名称');
+    expect(template).toContain('注册资本（元）');
+    expect(template).toContain('年碳排放量');
+    await page.locator('.ant-modal-footer').getByRole('button', { name: /关\s*闭/ }).click();
+
+    const uscc = generateUscc(createRng(11), { division: '310112' });
+    await page.getByTestId('enterprises-create').click();
+    await page.locator('#enterprise-form_uscc').fill(uscc.slice(0, 17) + (uscc.endsWith('0') ? '1' : '0'));
+    await page.locator('#enterprise-form_name').fill('浏览器新增测试有限公司');
+    await page.getByTestId('enterprise-form-save').click();
+    await expect.poll(() => page.locator('.ant-drawer .ant-form-item-explain-error').allInnerTexts()).toContain('统一社会信用代码格式或校验位不正确');
+    await page.locator('#enterprise-form_uscc').fill(uscc);
+    await page.locator('#enterprise-form_registeredCapital').fill('1000');
+    await page.locator('#enterprise-form_carbonEmission').fill('1200');
+    await page.getByTestId('enterprise-form-save').click();
+    await expect.poll(() => page.locator('.ant-message').innerText()).toContain('已新增企业 浏览器新增测试有限公司');
+
+    await page.goto(`/enterprises/${uscc}`);
+    await expect.poll(() => page.getByTestId('enterprise-name').innerText()).toBe('浏览器新增测试有限公司');
+    // Administrators see the registration data in full; money in 万元.
+    expect(await page.getByTestId('enterprise-basic').innerText()).toContain('1,000.00 万元');
+    expect(await page.getByTestId('enterprise-history').innerText()).toContain('新增');
+    await page.getByTestId('enterprise-tabs').getByRole('tab', { name: '全部属性' }).click();
+    const custom = page.getByTestId('enterprise-attributes').locator('tr').filter({ hasText: '年碳排放量' });
+    await expect.poll(() => custom.innerText()).toMatch(/自定义[\s\S]*1,200 吨/);
+
+    // The English switch covers the page.
+    await page.getByTestId('lang-switch').getByText('English').click();
+    await expect.poll(() => page.getByTestId('enterprise-tabs').innerText()).toContain('Basic information');
+    expect(await page.getByTestId('enterprise-basic').innerText()).toContain('Registered capital');
+    await page.getByTestId('lang-switch').getByText('中文').click();
     await page.context().close();
   });
 });
