@@ -110,6 +110,14 @@ describe('department user', () => {
     await page.locator('form#enterprise-filter button[type=submit]').click();
     await page.waitForURL(/q=/);
     await expect.poll(async () => (await tableRows(page).locator('td.col-name').allInnerTexts()).sort()).toEqual([...names].sort());
+
+    // 导出CSV takes the filters in the URL.
+    const exported = page.waitForEvent('download');
+    await page.getByTestId('enterprises-export-csv').click();
+    const csv = fs.readFileSync(await (await exported).path(), 'utf8');
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines).toHaveLength(1 + names.length);
+    for (const name of names) expect(csv).toContain(name);
   });
 
   it("opens an enterprise's 一企一页 with masked legal representative (screenshot)", async () => {
