@@ -11,7 +11,7 @@ import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { installHttpPlatform, sendProblem } from '../platform/http.ts';
-import type { AppContext } from '../platform/module.ts';
+import type { AppContext, ModuleManifest } from '../platform/module.ts';
 import { MODULES } from './modules.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -22,10 +22,12 @@ export interface BuildOptions {
   config: Config;
   /** Serve the built web UI from web/dist when present (default true). */
   serveWeb?: boolean;
+  /** The modules to mount (default: all of MODULES). */
+  modules?: readonly ModuleManifest[];
 }
 
 /** The composition root: platform plugins first, then every module's routes under /api/v1. */
-export async function buildApp({ db, config, serveWeb = true }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({ db, config, serveWeb = true, modules = MODULES }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: BODY_LIMIT,
@@ -72,10 +74,10 @@ export async function buildApp({ db, config, serveWeb = true }: BuildOptions): P
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 
-  const ctx: AppContext = { db, config, log: app.log, contributions: { enterprisePage: MODULES.flatMap((m) => (m.enterprisePage ? [m.enterprisePage] : [])) } };
+  const ctx: AppContext = { db, config, log: app.log, contributions: { enterprisePage: modules.flatMap((m) => (m.enterprisePage ? [m.enterprisePage] : [])) } };
   await app.register(
     async (api) => {
-      for (const m of MODULES) if (m.routes) await m.routes(api, ctx);
+      for (const m of modules) if (m.routes) await m.routes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

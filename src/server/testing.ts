@@ -4,6 +4,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { loadConfig, type Config } from '../platform/config.ts';
 import type { DbHandle } from '../platform/db/index.ts';
 import { testDatabase } from '../platform/testing/test-db.ts';
+import type { ModuleManifest } from '../platform/module.ts';
 import { buildApp } from './app.ts';
 
 export interface Session {
@@ -22,10 +23,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function testApp(overrides: Partial<Config> = {}, modules?: readonly ModuleManifest[]): Promise<TestApp> {
   const handle = await testDatabase();
   const config: Config = { ...loadConfig({}), logLevel: 'silent', ...overrides };
-  const app = await buildApp({ db: handle.db, config, serveWeb: false });
+  const app = await buildApp({ db: handle.db, config, serveWeb: false, modules });
   await app.ready();
   return {
     app,
