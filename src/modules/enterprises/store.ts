@@ -131,3 +131,14 @@ export async function upsertEnterprises(tx: Tx, actor: Actor, rows: FlatValues[]
 export async function findEnterprise(db: Executor, uscc: string): Promise<EnterpriseRow | undefined> {
   return db.selectFrom('enterprises').selectAll().where('uscc', '=', uscc).executeTakeFirst();
 }
+
+/** Every enterprise as a flat attribute record (for matching), read in pages of `page` rows. */
+export async function* allEnterpriseRecords(db: Executor, page = 10_000): AsyncGenerator<{ uscc: string; record: FlatValues }> {
+  let after = '';
+  for (;;) {
+    const rows = await db.selectFrom('enterprises').selectAll().where('uscc', '>', after).orderBy('uscc').limit(page).execute();
+    for (const r of rows) yield { uscc: r.uscc, record: rowToFlat(r) };
+    if (rows.length < page) return;
+    after = rows[rows.length - 1]!.uscc;
+  }
+}
