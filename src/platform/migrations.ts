@@ -81,6 +81,13 @@ export const platformMigrations: MigrationSet = {
       `.execute(db);
     },
   },
+  // Trigram indexes for fuzzy search (src/platform/search). PGlite loads the
+  // extension in its worker; both backends still need it created per database.
+  '0002_platform_search_extensions': {
+    async up(db: Kysely<unknown>) {
+      await sql`create extension if not exists pg_trgm`.execute(db);
+    },
+  },
 };
 
 class SetProvider implements MigrationProvider {

@@ -1,0 +1,139 @@
+// SQL side of Chinese full-text search (SPEC P-3): the columns a searchable
+// table carries, and the Kysely fragments to match and rank rows. Every piece
+// of user text reaches the database as a bound parameter — the query is never
+// spliced into SQL nor parsed as tsquery syntax (each token goes through
+// plainto_tsquery, which treats & | ! ( ) : * as plain characters).
+import { sql, type Expression, type RawBuilder } from 'kysely';
+import { queryTerms, segmentForIndex, segmentQuery, toPlainText, type QueryTerm } from './segment.ts';
+
+/** Column names of a searchable table (defaults match searchColumnsDdl); may be qualified (`p.search_doc`). */
+export interface SearchColumns {
+  /** tsvector: title (weight A), key points (B), body (D). */
+  doc: string;
+  /** text: title + key points tokens, trigram-indexed for fuzzy matches. */
+  head: string;
+}
+
+export const DEFAULT_SEARCH_COLUMNS: SearchColumns = { doc: 'search_doc', head: 'search_head' };
+
+/** Values to store in a row's search columns; segmenting happens in Node, not in the database. */
+export interface SearchColumnValues {
+  search_title: string;
+  search_points: string;
+  search_body: string;
+}
+
+/** Segments a document's fields for the search columns. `text` may be HTML; tags are dropped. */
+export function searchColumnValues(doc: { title: string; keyPoints?: string | readonly string[]; text?: string }): SearchColumnValues {
+  const points = Array.isArray(doc.keyPoints) ? doc.keyPoints.join('\n') : (doc.keyPoints ?? '');
+  return { search_title: segmentForIndex(doc.title), search_points: segmentForIndex(points as string), search_body: segmentForIndex(doc.text ?? '') };
+}
+
+const IDENT = /^[a-z_][a-z0-9_]{0,50}$/;
+
+/**
+ * DDL adding the search columns and indexes to `table` (for a module's
+ * migration). `search_doc` and `search_head` are generated, so a row is
+ * searchable as soon as the three token columns are written. Needs pg_trgm
+ * (platform migration 0002_platform_search_extensions creates it).
+ */
+export function searchColumnsDdl(table: string): string {
+  if (!IDENT.test(table)) throw new Error(`searchColumnsDdl: not a plain table name: ${table}`);
+  return `
+    alter table ${table}
+      add column search_title text not null default '',
+      add column search_points text not null default '',
+      add column search_body text not null default '',
+      add column search_head text generated always as (search_title || ' ' || search_points) stored,
+      add column search_doc tsvector generated always as (
+        setweight(to_tsvector('simple', search_title), 'A') ||
+        setweight(to_tsvector('simple', search_points), 'B') ||
+        setweight(to_tsvector('simple', search_body), 'D')) stored;
+    create index ${table}_search_doc on ${table} using gin (search_doc);
+    create index ${table}_search_head_trgm on ${table} using gin (search_head gin_trgm_ops);
+  `;
+}
+
+/** A parsed search query: what searchMatch and searchRank need. */
+export interface SearchQuery {
+  /** Query tokens (for highlight), after segmentation. */
+  tokens: string[];
+  terms: QueryTerm[];
+  /**
+   * The query as plain text for trigram similarity: lowercased, punctuation
+   * as spaces, ≤ 64 characters; '' when shorter than 3 characters (a trigram
+   * match on one or two characters is noise).
+   */
+  fuzzyText: string;
+  /** Nothing to search for (empty, whitespace or punctuation only): callers list instead. */
+  empty: boolean;
+}
+
+export function parseSearchQuery(q: string): SearchQuery {
+  const tokens = segmentQuery(q);
+  const fuzzy = toPlainText(q)
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
+    .slice(0, 64);
+  return { tokens, terms: queryTerms(tokens), fuzzyText: [...fuzzy.replace(/ /g, '')].length >= 3 ? fuzzy : '', empty: tokens.length === 0 };
+}
+
+/**
+ * 'all': every query word must occur (as a word, or as the sub-words that
+ * spell it). 'any': any word occurs, or the title/key points are
+ * trigram-similar to the query — the fallback for typos (融资担宝).
+ */
+export type SearchMode = 'all' | 'any';
+
+const lexeme = (t: string): RawBuilder<unknown> => sql`plainto_tsquery('simple', ${t})`;
+
+function tsQuery(q: SearchQuery, mode: SearchMode): RawBuilder<unknown> {
+  if (mode === 'all') {
+    const clauses = q.terms.map((t) => (t.parts.length > 1 ? sql`(${lexeme(t.word)} || (${sql.join(t.parts.map(lexeme), sql` && `)}))` : lexeme(t.word)));
+    return sql`(${sql.join(clauses, sql` && `)})`;
+  }
+  const words = [...new Set(q.terms.flatMap((t) => [t.word, ...t.parts]))];
+  return sql`(${sql.join(words.map(lexeme), sql` || `)})`;
+}
+
+/** WHERE condition for a query; `true` for an empty query. */
+export function searchMatch(q: SearchQuery, mode: SearchMode = 'all', cols: SearchColumns = DEFAULT_SEARCH_COLUMNS): RawBuilder<boolean> {
+  if (q.empty) return sql<boolean>`true`;
+  const fts = sql<boolean>`${sql.ref(cols.doc)} @@ ${tsQuery(q, mode)}`;
+  // `<%` is word_similarity ≥ pg_trgm.word_similarity_threshold (0.6), served by the trigram GIN index.
+  if (mode === 'any' && q.fuzzyText) return sql<boolean>`(${fts} or ${q.fuzzyText} <% ${sql.ref(cols.head)})`;
+  return fts;
+}
+
+/**
+ * Relevance, higher first: cover density over the weighted tsvector (title
+ * counts ten times the body), plus how closely the title/key points
+ * resemble the query as typed (word_similarity, 0–1), which puts the
+ * policy named after the query first and ranks typo matches.
+ */
+export function searchRank(q: SearchQuery, mode: SearchMode = 'all', cols: SearchColumns = DEFAULT_SEARCH_COLUMNS): RawBuilder<number> {
+  if (q.empty) return sql<number>`0::float8`;
+  const cd = sql`ts_rank_cd(${sql.ref(cols.doc)}, ${tsQuery(q, mode)})`;
+  if (!q.fuzzyText) return sql<number>`(${cd})::float8`;
+  return sql<number>`(${cd} + word_similarity(${q.fuzzyText}, ${sql.ref(cols.head)}))::float8`;
+}
+
+export interface SearchOutcome<R> {
+  rows: R[];
+  /** Which query found them: 'all' words, or the 'any'/fuzzy fallback; 'list' for an empty query. */
+  mode: SearchMode | 'list';
+}
+
+/**
+ * Runs the caller's query with the strict condition, and again with the
+ * fallback when that finds nothing. `run` builds the whole query (table,
+ * filters, order, limit) around the match and rank it is given, so filters
+ * apply to both attempts.
+ */
+export async function searchWithFallback<R>(q: SearchQuery, cols: SearchColumns, run: (match: Expression<boolean>, rank: Expression<number>, mode: SearchMode) => Promise<R[]>): Promise<SearchOutcome<R>> {
+  if (q.empty) return { rows: await run(searchMatch(q, 'all', cols), searchRank(q, 'all', cols), 'all'), mode: 'list' };
+  const strict = await run(searchMatch(q, 'all', cols), searchRank(q, 'all', cols), 'all');
+  if (strict.length > 0) return { rows: strict, mode: 'all' };
+  return { rows: await run(searchMatch(q, 'any', cols), searchRank(q, 'any', cols), 'any'), mode: 'any' };
+}
