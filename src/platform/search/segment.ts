@@ -6,7 +6,7 @@
 // two sides always agree on what a token is.
 import fs from 'node:fs';
 import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
+import { dict } from '@node-rs/jieba/dict.js';
 
 let jieba: Jieba | undefined;
 
@@ -44,6 +44,8 @@ export function toPlainText(input: string): string {
       }
       return ENTITIES[e.toLowerCase()] ?? m;
     })
+    // Control characters (NUL included) as spaces: PostgreSQL text cannot hold NUL.
+    // eslint-disable-next-line no-control-regex -- matching them is the point
     .replace(/[\u0000-\u001f\u007f]/g, ' ');
 }
 
