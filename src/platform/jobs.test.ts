@@ -28,6 +28,8 @@ describe('durable jobs (F-8)', () => {
   beforeEach(async () => {
     h = await testDatabase();
     await ensureEffects(h);
+    // The template's demo data schedules jobs of its own; these tests reason about theirs only.
+    await h.db.deleteFrom('jobs').execute();
   });
   afterEach(async () => h.close());
 

@@ -10,11 +10,11 @@ import type { Db, Executor, Tx } from './db/schema.ts';
  * (the transaction rolls back and the job is picked up again).
  */
 /**
- * `tx` is the transaction that also marks the job done: writes through it are
- * exactly-once. `job.db` is for work that needs its own transactions (long
- * batches); such work must be idempotent, as the job may run again after a crash.
+ * `tx` is the transaction that also marks the job done: do all database work
+ * through it (writes are then exactly-once). Never open another connection
+ * from a handler: PGlite has a single session, held by `tx`, so it would wait forever.
  */
-export type JobHandler = (payload: unknown, tx: Tx, job: { id: number; name: string; attempts: number; db: Db }) => Promise<void>;
+export type JobHandler = (payload: unknown, tx: Tx, job: { id: number; name: string; attempts: number }) => Promise<void>;
 
 export interface ScheduleOptions {
   name: string;
@@ -107,7 +107,7 @@ export class JobRunner {
         claimed = { id: Number(job.id), name: job.name, attempts: job.attempts, max_attempts: job.max_attempts };
         const handler = this.handlers.get(job.name);
         if (!handler) throw new Error(`no handler registered for job "${job.name}"`);
-        await handler(job.payload, tx, { id: claimed.id, name: job.name, attempts: job.attempts, db: this.db });
+        await handler(job.payload, tx, { id: claimed.id, name: job.name, attempts: job.attempts });
         await tx
           .updateTable('jobs')
           .set({ status: 'done', done_at: new Date(), attempts: job.attempts + 1 })

@@ -1,0 +1,114 @@
+import type { AuthUser } from '../../platform/access.ts';
+import type { Executor } from '../../platform/db/schema.ts';
+import type { PolicyContent } from './domain/content.ts';
+import { STATUS_LABELS } from './domain/lifecycle.ts';
+import type { PolicyStatus } from './migrations.ts';
+
+export interface PolicyFilter {
+  q?: string;
+  department?: string;
+  category?: string;
+  mode?: string;
+  status?: PolicyStatus;
+  tag?: string;
+  /** Only policies whose application window contains today. */
+  openNow?: boolean;
+}
+
+export interface PolicySummary {
+  id: number;
+  code: string;
+  title: string;
+  department: string;
+  category: string;
+  mode: string;
+  status: PolicyStatus;
+  statusLabel: string;
+  version: number;
+  validTo: string | null;
+  applyTo: string | null;
+  tags: string[];
+  keyPoints: string[];
+  updatedAt: string;
+}
+
+/** Drafts and reviews are internal: the public and enterprises see published policies only; dept staff also their own department's work. */
+function visibility(user: AuthUser | null): { all: true } | { department: string } | { publishedOnly: true } {
+  if (user && (user.role === 'admin' || user.role === 'leader')) return { all: true };
+  if (user && user.role === 'dept' && user.department) return { department: user.department };
+  return { publishedOnly: true };
+}
+
+export function canSeePolicy(user: AuthUser | null, p: { status: PolicyStatus; department: string }): boolean {
+  const v = visibility(user);
+  if ('all' in v) return true;
+  if (p.status === 'published' || p.status === 'expired') return true;
+  return 'department' in v && v.department === p.department;
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export async function listPolicies(db: Executor, user: AuthUser | null, f: PolicyFilter & { page: number; pageSize: number }, today = new Date().toISOString().slice(0, 10)): Promise<{ items: PolicySummary[]; total: number }> {
+  let q = db.selectFrom('policies');
+  const v = visibility(user);
+  if ('publishedOnly' in v) q = q.where('status', 'in', ['published', 'expired']);
+  else if ('department' in v) q = q.where((eb) => eb.or([eb('status', 'in', ['published', 'expired']), eb('department', '=', v.department)]));
+  if (f.q?.trim()) {
+    const terms = f.q.trim().split(/\s+/).slice(0, 8);
+    for (const t of terms) q = q.where('search_text', 'ilike', `%${escapeLike(t)}%`);
+  }
+  if (f.department) q = q.where('department', '=', f.department);
+  if (f.category) q = q.where('category', '=', f.category);
+  if (f.mode) q = q.where('mode', '=', f.mode);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.tag) q = q.where((eb) => eb(eb.val(f.tag), '=', eb.fn.any('tags')));
+  if (f.openNow) q = q.where('status', '=', 'published').where((eb) => eb.or([eb('apply_to', 'is', null), eb('apply_to', '>=', today)]));
+  const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await q.selectAll().orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute();
+  return { total: Number(total), items: rows.map((r) => toSummary(r)) };
+}
+
+export function toSummary(r: { id: number; code: string; title: string; department: string; category: string; mode: string; status: PolicyStatus; published_version: number; valid_to: string | null; apply_to: string | null; tags: string[]; content: Record<string, unknown>; updated_at: Date }): PolicySummary {
+  return {
+    id: Number(r.id),
+    code: r.code,
+    title: r.title,
+    department: r.department,
+    category: r.category,
+    mode: r.mode,
+    status: r.status,
+    statusLabel: STATUS_LABELS[r.status],
+    version: r.published_version,
+    validTo: r.valid_to,
+    applyTo: r.apply_to,
+    tags: r.tags,
+    keyPoints: ((r.content as unknown as PolicyContent).keyPoints ?? []) as string[],
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}
+
+/** The published versions in force for matching: status published, latest version each. */
+export async function activePolicies(db: Executor): Promise<Array<{ id: number; version: number; title: string; content: PolicyContent }>> {
+  const rows = await db
+    .selectFrom('policies as p')
+    .innerJoin('policy_versions as v', (j) => j.onRef('v.policy_id', '=', 'p.id').onRef('v.version', '=', 'p.published_version'))
+    .select(['p.id', 'v.version', 'p.title', 'v.content'])
+    .where('p.status', '=', 'published')
+    .orderBy('p.id')
+    .execute();
+  return rows.map((r) => ({ id: Number(r.id), version: r.version, title: r.title, content: r.content as unknown as PolicyContent }));
+}
+
+/** Expired, and published policies whose validity ends within `days` (清理已过期失效政策). */
+export async function cleanupList(db: Executor, today: string, days = 30): Promise<PolicySummary[]> {
+  const until = new Date(new Date(`${today}T00:00:00Z`).getTime() + days * 86400_000).toISOString().slice(0, 10);
+  const rows = await db
+    .selectFrom('policies')
+    .selectAll()
+    .where((eb) => eb.or([eb('status', '=', 'expired'), eb.and([eb('status', '=', 'published'), eb('valid_to', 'is not', null), eb('valid_to', '<=', until)])]))
+    .orderBy('valid_to')
+    .execute();
+  return rows.map((r) => toSummary(r));
+}

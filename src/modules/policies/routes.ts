@@ -1,0 +1,191 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { explainRule, validateRule, type Rule } from '../../core/rules/index.ts';
+import { AppError, Errors } from '../../platform/errors.ts';
+import type { AppContext } from '../../platform/module.ts';
+import { allEnterpriseRecords, assertCanSee, findEnterprise, rowToFlat, rulesCatalog } from '../enterprises/index.ts';
+import { policyCheckup } from './checkup.ts';
+import { actorOf, createPolicy, transition, updateDraft } from './commands.ts';
+import { CATEGORIES, MAX_TEXT, type PolicyContent } from './domain/content.ts';
+import type { PolicyAction } from './domain/lifecycle.ts';
+import type { PolicyStatus } from './migrations.ts';
+import { canSeePolicy, cleanupList, listPolicies, toSummary } from './queries.ts';
+
+const DateStr = Type.Union([Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), Type.Null()]);
+const Content = Type.Object(
+  {
+    code: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,63}$' })),
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    department: Type.String({ maxLength: 32 }),
+    docNumber: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+    category: Type.Union(CATEGORIES.map((c) => Type.Literal(c))),
+    mode: Type.Union([Type.Literal('apply'), Type.Literal('auto')]),
+    keyPoints: Type.Array(Type.String({ maxLength: 500 }), { maxItems: 20, default: [] }),
+    text: Type.String({ maxLength: MAX_TEXT, default: '' }),
+    validFrom: Type.Optional(DateStr),
+    validTo: Type.Optional(DateStr),
+    applyFrom: Type.Optional(DateStr),
+    applyTo: Type.Optional(DateStr),
+    eligibility: Type.Unknown(),
+    benefit: Type.Optional(Type.Union([Type.Object({ amount: Type.Unknown(), cap: Type.Optional(Type.Integer({ minimum: 0 })), rounding: Type.Optional(Type.Union([Type.Literal('half_up'), Type.Literal('down'), Type.Literal('half_even')])) }, { additionalProperties: false }), Type.Null()])),
+    materials: Type.Array(Type.String({ maxLength: 200 }), { maxItems: 50, default: [] }),
+    reviewRules: Type.Optional(Type.Union([Type.String({ maxLength: 5000 }), Type.Null()])),
+    budget: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+    contact: Type.Optional(Type.Union([Type.Object({ owner: Type.Optional(Type.String({ maxLength: 100 })), phone: Type.Optional(Type.String({ maxLength: 50 })), qaOwner: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }), Type.Null()])),
+    tags: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 30, default: [] }),
+  },
+  { additionalProperties: false },
+);
+type ContentBody = Static<typeof Content>;
+
+const ListQuery = Type.Object({
+  page: Type.Integer({ minimum: 1, default: 1 }),
+  pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  q: Type.Optional(Type.String({ maxLength: 100 })),
+  department: Type.Optional(Type.String({ maxLength: 32 })),
+  category: Type.Optional(Type.String({ maxLength: 20 })),
+  mode: Type.Optional(Type.Union([Type.Literal('apply'), Type.Literal('auto')])),
+  status: Type.Optional(Type.Union(['draft', 'review', 'published', 'expired', 'withdrawn'].map((s) => Type.Literal(s)))),
+  tag: Type.Optional(Type.String({ maxLength: 40 })),
+  openNow: Type.Optional(Type.Boolean()),
+});
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+function toContent(b: ContentBody): PolicyContent {
+  return {
+    title: b.title.trim(),
+    department: b.department,
+    docNumber: b.docNumber ?? null,
+    category: b.category,
+    mode: b.mode,
+    keyPoints: b.keyPoints,
+    text: b.text,
+    validFrom: b.validFrom ?? null,
+    validTo: b.validTo ?? null,
+    applyFrom: b.applyFrom ?? null,
+    applyTo: b.applyTo ?? null,
+    eligibility: (b.eligibility ?? true) as Rule,
+    benefit: b.benefit ? { amount: b.benefit.amount as Rule, ...(b.benefit.cap !== undefined ? { cap: b.benefit.cap } : {}), ...(b.benefit.rounding ? { rounding: b.benefit.rounding } : {}) } : null,
+    materials: b.materials,
+    reviewRules: b.reviewRules ?? null,
+    budget: b.budget ?? null,
+    contact: b.contact ?? null,
+    tags: b.tags,
+  };
+}
+
+const today = (): string => new Date().toISOString().slice(0, 10);
+
+export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const { db } = ctx;
+
+  async function loadVisible(id: number, req: { user: Parameters<typeof canSeePolicy>[0] }) {
+    const p = await db.selectFrom('policies').selectAll().where('id', '=', id).executeTakeFirst();
+    // Drafts of other departments do not exist for the caller: 404, not 403.
+    if (!p || !canSeePolicy(req.user, p)) throw Errors.notFound('政策');
+    return p;
+  }
+
+  app.get('/policies', { config: { access: 'public' }, schema: { tags: ['policies'], summary: '政策列表（公众只见已发布）', querystring: ListQuery } }, async (req) => {
+    return listPolicies(db, req.user, req.query as Static<typeof ListQuery> & { status?: PolicyStatus });
+  });
+
+  app.get('/policies/cleanup', { config: { access: ['admin', 'dept', 'leader'] }, schema: { tags: ['policies'], summary: '已过期及 30 天内到期的政策（清理）' } }, async () => ({ items: await cleanupList(db, today()) }));
+
+  app.get('/policies/:id', { config: { access: 'public' }, schema: { tags: ['policies'], summary: '政策详情', params: IdParams } }, async (req) => {
+    const p = await loadVisible((req.params as { id: number }).id, req);
+    const versions = await db.selectFrom('policy_versions').select(['version', 'published_at', 'content_hash', 'published_by']).where('policy_id', '=', p.id).orderBy('version').execute();
+    const published = p.published_version > 0 ? await db.selectFrom('policy_versions').select('content').where('policy_id', '=', p.id).where('version', '=', p.published_version).executeTakeFirst() : undefined;
+    // The public sees the published version's content; staff who may edit see the working copy.
+    const publicView = !req.user || !['admin', 'leader', 'dept'].includes(req.user.role);
+    return {
+      ...toSummary(p),
+      content: publicView && published ? published.content : p.content,
+      reviewNote: publicView ? null : p.review_note,
+      versions: versions.map((v) => ({ version: v.version, publishedAt: new Date(v.published_at).toISOString(), contentHash: v.content_hash, publishedBy: v.published_by })),
+    };
+  });
+
+  app.post('/policies', { config: { access: ['admin', 'dept'] }, schema: { tags: ['policies'], summary: '新建政策（草稿）', body: Content } }, async (req, reply) => {
+    const b = req.body as ContentBody;
+    const code = b.code ?? `p-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+    const id = await createPolicy(db, req.user!, code, toContent(b));
+    return reply.status(201).send({ id, code, status: 'draft' });
+  });
+
+  app.patch('/policies/:id', { config: { access: ['admin', 'dept'] }, schema: { tags: ['policies'], summary: '修改草稿', params: IdParams, body: Content } }, async (req) => {
+    const id = (req.params as { id: number }).id;
+    await loadVisible(id, req);
+    await updateDraft(db, req.user!, id, toContent(req.body as ContentBody));
+    return { id, status: 'draft' };
+  });
+
+  for (const action of ['submit', 'return', 'publish', 'withdraw'] as const satisfies readonly PolicyAction[]) {
+    app.post(
+      `/policies/:id/${action}`,
+      { config: { access: ['admin', 'dept'] }, schema: { tags: ['policies'], summary: { submit: '提交审核', return: '退回修改', publish: '审核通过并发布（生成不可变版本）', withdraw: '撤回' }[action], params: IdParams, body: Type.Optional(Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false })) } },
+      async (req) => {
+        const id = (req.params as { id: number }).id;
+        await loadVisible(id, req);
+        const note = (req.body as { note?: string } | undefined)?.note;
+        return { id, ...(await transition(db, actorOf(req.user!), req.user!, id, action, note)) };
+      },
+    );
+  }
+
+  app.get(
+    '/policies/:id/matches',
+    { config: { access: ['admin', 'dept', 'leader'] }, schema: { tags: ['policies'], summary: '政策匹配的企业（按版本）', params: IdParams, querystring: Type.Object({ status: Type.Union([Type.Literal('eligible'), Type.Literal('unknown'), Type.Literal('near')], { default: 'eligible' }), page: Type.Integer({ minimum: 1, default: 1 }), pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }) } },
+    async (req) => {
+      const p = await loadVisible((req.params as { id: number }).id, req);
+      const q = req.query as { status: 'eligible' | 'unknown' | 'near'; page: number; pageSize: number };
+      const run = await db.selectFrom('policy_match_runs').selectAll().where('policy_id', '=', p.id).where('version', '=', p.published_version).orderBy('id', 'desc').limit(1).executeTakeFirst();
+      const base = db.selectFrom('policy_matches').where('policy_id', '=', p.id).where('version', '=', p.published_version).where('status', '=', q.status);
+      const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+      const rows = await base.select('uscc').orderBy('uscc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute();
+      return {
+        policyId: Number(p.id),
+        version: p.published_version,
+        counts: run ? { eligible: run.eligible, unknown: run.unknown, near: run.near, newlyEligible: run.newly_eligible.length, noLongerEligible: run.no_longer_eligible.length } : null,
+        total: Number(total),
+        items: rows.map((r) => r.uscc),
+      };
+    },
+  );
+
+  // 政策体检 (P-4) — contract of issue 5.
+  app.get('/enterprises/:uscc/policy-checkup', { config: { access: 'authenticated' }, schema: { tags: ['policies'], summary: '政策体检：可享、差一点、待确认', params: Type.Object({ uscc: Type.String({ pattern: '^[0-9A-Za-z]{18}$' }) }) } }, async (req) => {
+    const row = await findEnterprise(db, (req.params as { uscc: string }).uscc.toUpperCase());
+    if (!row) throw Errors.notFound('企业');
+    await assertCanSee(db, req.user!, row);
+    return policyCheckup(db, rowToFlat(row), await rulesCatalog(db), today());
+  });
+
+  // 试算: test a draft rule against one enterprise and count today's matches, before publishing.
+  app.post(
+    '/policies/try',
+    { config: { access: ['admin', 'dept'] }, schema: { tags: ['policies'], summary: '试算申报条件', body: Type.Object({ eligibility: Type.Unknown(), uscc: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{18}$' })) }, { additionalProperties: false }) } },
+    async (req) => {
+      const body = req.body as { eligibility: unknown; uscc?: string };
+      const catalog = await rulesCatalog(db);
+      const v = validateRule(body.eligibility, { catalog });
+      if (!v.ok) throw new AppError('RULE_INVALID', 400, '申报条件有误', { field: 'eligibility', detail: `${v.issues[0]!.message}（位置 ${v.issues[0]!.path}）`, extra: { issues: v.issues } });
+      let matched = 0;
+      let unknown = 0;
+      for await (const { record } of allEnterpriseRecords(db)) {
+        const e = explainRule(body.eligibility as Rule, record, { catalog, today: today(), maxNearMisses: 0 });
+        if (e.status === 'true') matched++;
+        else if (e.status === 'unknown') unknown++;
+      }
+      let explanation = null;
+      if (body.uscc) {
+        const row = await findEnterprise(db, body.uscc.toUpperCase());
+        if (!row) throw Errors.notFound('企业');
+        explanation = explainRule(body.eligibility as Rule, rowToFlat(row), { catalog, today: today() });
+      }
+      return { valid: true, matched, unknown, explanation };
+    },
+  );
+}
+
+export type { PolicyStatus };
