@@ -133,8 +133,10 @@ describe('department user', () => {
     const basic = await page.getByTestId('enterprise-basic').innerText();
     expect(basic).toContain('500.00 万元'); // 注册资本, stored in fen
     expect(basic).toContain(DEMO_STREET);
-    // No module contributes sections yet: no empty placeholders.
-    expect(await page.locator('[data-testid^="section-"]').count()).toBe(0);
+    // The policies module contributes 可享政策 (the demo enterprise qualifies for several); no empty placeholders.
+    await expect.poll(() => page.getByTestId('section-policies').count()).toBe(1);
+    expect(await page.getByTestId('section-policies').innerText()).toContain('可享政策');
+    for (const s of await page.locator('[data-testid^="section-"]').all()) expect((await s.innerText()).trim().length).toBeGreaterThan(4);
     await page.screenshot({ path: screenshotPath('enterprise-page.png') });
     await page.getByTestId('enterprise-tabs').getByRole('tab', { name: '全部属性' }).click();
     await expect.poll(() => page.getByTestId('enterprise-attributes').innerText()).toContain('上年研发投入');
