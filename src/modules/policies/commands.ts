@@ -5,6 +5,7 @@ import { appendAudit, type Actor } from '../../platform/audit.ts';
 import type { Db, Executor, Tx } from '../../platform/db/schema.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import { scheduleJob } from '../../platform/jobs.ts';
+import { searchColumnValues } from '../../platform/search/index.ts';
 import { allEnterpriseRecords, rulesCatalog } from '../enterprises/index.ts';
 import { orgUnitExists } from '../org/index.ts';
 import { checkContent, type PolicyContent } from './domain/content.ts';
@@ -42,7 +43,18 @@ async function validated(db: Executor, input: PolicyContent): Promise<PolicyCont
 }
 
 function columns(c: PolicyContent) {
-  return { content: JSON.stringify(c), title: c.title, category: c.category, mode: c.mode, valid_to: c.validTo, apply_to: c.applyTo, tags: c.tags, department: c.department, search_text: searchTextOf(c) };
+  return {
+    content: JSON.stringify(c),
+    title: c.title,
+    category: c.category,
+    mode: c.mode,
+    valid_to: c.validTo,
+    apply_to: c.applyTo,
+    tags: c.tags,
+    department: c.department,
+    search_text: searchTextOf(c),
+    ...searchColumnValues({ title: c.title, keyPoints: [...c.keyPoints, ...c.tags], text: c.text }),
+  };
 }
 
 export async function createPolicy(db: Db, user: AuthUser, code: string, input: PolicyContent): Promise<number> {

@@ -1,5 +1,6 @@
 import { sql, type ColumnType, type Generated, type Kysely } from 'kysely';
 import type { MigrationSet } from '../../platform/migrations.ts';
+import { searchColumnsDdl } from '../../platform/search/index.ts';
 
 export type PolicyStatus = 'draft' | 'review' | 'published' | 'expired' | 'withdrawn';
 
@@ -19,6 +20,9 @@ export interface PoliciesTable {
   published_version: ColumnType<number, number | undefined, number>;
   review_note: string | null;
   search_text: string;
+  search_title: ColumnType<string, string | undefined, string>;
+  search_points: ColumnType<string, string | undefined, string>;
+  search_body: ColumnType<string, string | undefined, string>;
   created_by: string;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -121,6 +125,12 @@ export const policyMigrations: MigrationSet = {
           no_longer_eligible jsonb not null
         );
       `.execute(db);
+    },
+  },
+  // P-3: jieba-segmented tokens in tsvector (weighted title/key points/body) + trigram on title and key points.
+  '0301_policies_search': {
+    async up(db: Kysely<unknown>) {
+      await sql.raw(searchColumnsDdl('policies')).execute(db);
     },
   },
 };

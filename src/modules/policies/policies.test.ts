@@ -156,3 +156,18 @@ describe('matching and 政策体检 (P-4)', () => {
     expect((bad.json() as { code: string }).code).toBe('RULE_INVALID');
   });
 });
+
+describe('policy search (P-3)', () => {
+  it('finds 政策性融资担保贷款贴息 for 融资担保, ranks it, highlights it, and survives hostile queries', async () => {
+    const search = async (q: string) => (await t.app.inject({ method: 'GET', url: `/api/v1/policies?q=${encodeURIComponent(q)}&pageSize=10` })).json() as { total: number; searchMode: string; items: Array<{ title: string; highlight?: Array<{ text: string; hit: boolean }> }> };
+    const r = await search('融资担保');
+    expect(r.total).toBeGreaterThan(0);
+    expect(r.items[0]!.title).toMatch(/融资担保/);
+    expect(r.items[0]!.highlight?.some((h) => h.hit && /融资|担保/.test(h.text))).toBe(true);
+    for (const q of ["'; drop table policies; --", '融资 & | ! ( ) : *', '<script>alert(1)</script>', '%_\\']) {
+      const res = await t.app.inject({ method: 'GET', url: `/api/v1/policies?q=${encodeURIComponent(q)}` });
+      expect(res.statusCode, q).toBe(200);
+    }
+    expect((await search('融资担宝')).total).toBeGreaterThan(0);
+  });
+});

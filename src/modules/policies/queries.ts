@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import type { AuthUser } from '../../platform/access.ts';
 import type { Executor } from '../../platform/db/schema.ts';
+import { DEFAULT_SEARCH_COLUMNS, highlight, parseSearchQuery, searchWithFallback, type HighlightSegment } from '../../platform/search/index.ts';
 import type { PolicyContent } from './domain/content.ts';
 import { STATUS_LABELS } from './domain/lifecycle.ts';
 import type { PolicyStatus } from './migrations.ts';
@@ -46,28 +48,40 @@ export function canSeePolicy(user: AuthUser | null, p: { status: PolicyStatus; d
   return 'department' in v && v.department === p.department;
 }
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-export async function listPolicies(db: Executor, user: AuthUser | null, f: PolicyFilter & { page: number; pageSize: number }, today = new Date().toISOString().slice(0, 10)): Promise<{ items: PolicySummary[]; total: number }> {
+export async function listPolicies(
+  db: Executor,
+  user: AuthUser | null,
+  f: PolicyFilter & { page: number; pageSize: number },
+  today = new Date().toISOString().slice(0, 10),
+): Promise<{ items: Array<PolicySummary & { highlight?: HighlightSegment[] }>; total: number; searchMode?: string }> {
   let q = db.selectFrom('policies');
   const v = visibility(user);
   if ('publishedOnly' in v) q = q.where('status', 'in', ['published', 'expired']);
   else if ('department' in v) q = q.where((eb) => eb.or([eb('status', 'in', ['published', 'expired']), eb('department', '=', v.department)]));
-  if (f.q?.trim()) {
-    const terms = f.q.trim().split(/\s+/).slice(0, 8);
-    for (const t of terms) q = q.where('search_text', 'ilike', `%${escapeLike(t)}%`);
-  }
   if (f.department) q = q.where('department', '=', f.department);
   if (f.category) q = q.where('category', '=', f.category);
   if (f.mode) q = q.where('mode', '=', f.mode);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.tag) q = q.where((eb) => eb(eb.val(f.tag), '=', eb.fn.any('tags')));
   if (f.openNow) q = q.where('status', '=', 'published').where((eb) => eb.or([eb('apply_to', 'is', null), eb('apply_to', '>=', today)]));
-  const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-  const rows = await q.selectAll().orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute();
-  return { total: Number(total), items: rows.map((r) => toSummary(r)) };
+  const query = parseSearchQuery(f.q ?? '');
+  if (query.empty) {
+    const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const rows = await q.selectAll().orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute();
+    return { total: Number(total), items: rows.map((r) => toSummary(r)) };
+  }
+  // P-3: all words first; when nothing matches, any word or a fuzzy (trigram) match — ranked by relevance.
+  let total = 0;
+  const outcome = await searchWithFallback(query, DEFAULT_SEARCH_COLUMNS, async (match, rank) => {
+    const filtered = q.where(match);
+    total = Number((await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    return filtered.selectAll().select(sql<number>`${rank}`.as('rank')).orderBy('rank', 'desc').orderBy('id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute();
+  });
+  return {
+    total,
+    searchMode: outcome.mode,
+    items: outcome.rows.map((r) => ({ ...toSummary(r), highlight: highlight(r.title, query.tokens, 200) })),
+  };
 }
 
 export function toSummary(r: { id: number; code: string; title: string; department: string; category: string; mode: string; status: PolicyStatus; published_version: number; valid_to: string | null; apply_to: string | null; tags: string[]; content: Record<string, unknown>; updated_at: Date }): PolicySummary {
