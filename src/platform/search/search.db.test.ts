@@ -142,7 +142,7 @@ describe('search on the database (P-3)', () => {
 
   it('a near-typo still finds the right policy', async () => {
     const r = await search('融资担宝');
-    expect(r.mode).toBe('any');
+    expect(r.mode).toBe('fuzzy');
     expect(r.titles[0]).toBe('政策性融资担保贷款贴息');
     expect((await search('专精特心')).titles[0]).toBe('专精特新小巨人企业奖励申报指南');
     expect((await search('跨国公司地区总布')).titles[0]).toBe('跨国公司地区总部认定奖励');

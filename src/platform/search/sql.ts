@@ -8,13 +8,15 @@ import { queryTerms, segmentForIndex, segmentQuery, toPlainText, type QueryTerm 
 
 /** Column names of a searchable table (defaults match searchColumnsDdl); may be qualified (`p.search_doc`). */
 export interface SearchColumns {
-  /** tsvector: title (weight A), key points (B), body (D). */
+  /** tsvector over title, key points and body, GIN-indexed: what matches. */
   doc: string;
+  /** tsvector over title (weight A) and key points (B): what ranks. */
+  headDoc: string;
   /** text: title + key points tokens, trigram-indexed for fuzzy matches. */
   head: string;
 }
 
-export const DEFAULT_SEARCH_COLUMNS: SearchColumns = { doc: 'search_doc', head: 'search_head' };
+export const DEFAULT_SEARCH_COLUMNS: SearchColumns = { doc: 'search_doc', headDoc: 'search_head_doc', head: 'search_head' };
 
 /** Values to store in a row's search columns; segmenting happens in Node, not in the database. */
 export interface SearchColumnValues {
@@ -33,7 +35,7 @@ const IDENT = /^[a-z_][a-z0-9_]{0,50}$/;
 
 /**
  * DDL adding the search columns and indexes to `table` (for a module's
- * migration). `search_doc` and `search_head` are generated, so a row is
+ * migration). `search_doc`, `search_head_doc` and `search_head` are generated, so a row is
  * searchable as soon as the three token columns are written. Needs pg_trgm
  * (platform migration 0002_platform_search_extensions creates it).
  */
@@ -46,9 +48,10 @@ export function searchColumnsDdl(table: string): string {
       add column search_body text not null default '',
       add column search_head text generated always as (search_title || ' ' || search_points) stored,
       add column search_doc tsvector generated always as (
+        to_tsvector('simple', search_title) || to_tsvector('simple', search_points) || to_tsvector('simple', search_body)) stored,
+      add column search_head_doc tsvector generated always as (
         setweight(to_tsvector('simple', search_title), 'A') ||
-        setweight(to_tsvector('simple', search_points), 'B') ||
-        setweight(to_tsvector('simple', search_body), 'D')) stored;
+        setweight(to_tsvector('simple', search_points), 'B')) stored;
     create index ${table}_search_doc on ${table} using gin (search_doc);
     create index ${table}_search_head_trgm on ${table} using gin (search_head gin_trgm_ops);
   `;
@@ -81,10 +84,11 @@ export function parseSearchQuery(q: string): SearchQuery {
 
 /**
  * 'all': every query word must occur (as a word, or as the sub-words that
- * spell it). 'any': any word occurs, or the title/key points are
- * trigram-similar to the query — the fallback for typos (融资担宝).
+ * spell it). 'fuzzy': the title/key points are trigram-similar to the query
+ * as typed — the fallback for typos (融资担宝 → 融资担保). 'any': any query
+ * word occurs — the last resort.
  */
-export type SearchMode = 'all' | 'any';
+export type SearchMode = 'all' | 'fuzzy' | 'any';
 
 const lexeme = (t: string): RawBuilder<unknown> => sql`plainto_tsquery('simple', ${t})`;
 
@@ -97,43 +101,55 @@ function tsQuery(q: SearchQuery, mode: SearchMode): RawBuilder<unknown> {
   return sql`(${sql.join(words.map(lexeme), sql` || `)})`;
 }
 
-/** WHERE condition for a query; `true` for an empty query. */
+/**
+ * WHERE condition for a query; `true` for an empty query, `false` for
+ * 'fuzzy' when the query is too short for trigrams.
+ */
 export function searchMatch(q: SearchQuery, mode: SearchMode = 'all', cols: SearchColumns = DEFAULT_SEARCH_COLUMNS): RawBuilder<boolean> {
   if (q.empty) return sql<boolean>`true`;
-  const fts = sql<boolean>`${sql.ref(cols.doc)} @@ ${tsQuery(q, mode)}`;
-  // `<%` is word_similarity ≥ pg_trgm.word_similarity_threshold (0.6), served by the trigram GIN index.
-  if (mode === 'any' && q.fuzzyText) return sql<boolean>`(${fts} or ${q.fuzzyText} <% ${sql.ref(cols.head)})`;
-  return fts;
+  if (mode === 'fuzzy') {
+    // `<%` is word_similarity ≥ pg_trgm.word_similarity_threshold (default
+    // 0.6), served by the trigram GIN index; one wrong character in a
+    // four-character term scores exactly 0.6.
+    return q.fuzzyText ? sql<boolean>`${q.fuzzyText} <% ${sql.ref(cols.head)}` : sql<boolean>`false`;
+  }
+  return sql<boolean>`${sql.ref(cols.doc)} @@ ${tsQuery(q, mode)}`;
 }
 
 /**
- * Relevance, higher first: cover density over the weighted tsvector (title
- * counts ten times the body), plus how closely the title/key points
- * resemble the query as typed (word_similarity, 0–1), which puts the
- * policy named after the query first and ranks typo matches.
+ * Relevance, higher first. Ranked on title (weight A) and key points (B)
+ * only: that small tsvector stays inline in the row, while ranking over the
+ * body would decompress a few KB per matching row (measured 3–5× slower
+ * for a term in most documents, see docs/search.md); a body-only match
+ * ranks 0 and the caller's tie-breaker orders those. 'fuzzy' ranks by
+ * trigram similarity to the query as typed.
  */
 export function searchRank(q: SearchQuery, mode: SearchMode = 'all', cols: SearchColumns = DEFAULT_SEARCH_COLUMNS): RawBuilder<number> {
   if (q.empty) return sql<number>`0::float8`;
-  const cd = sql`ts_rank_cd(${sql.ref(cols.doc)}, ${tsQuery(q, mode)})`;
-  if (!q.fuzzyText) return sql<number>`(${cd})::float8`;
-  return sql<number>`(${cd} + word_similarity(${q.fuzzyText}, ${sql.ref(cols.head)}))::float8`;
+  if (mode === 'fuzzy') return q.fuzzyText ? sql<number>`word_similarity(${q.fuzzyText}, ${sql.ref(cols.head)})::float8` : sql<number>`0::float8`;
+  return sql<number>`ts_rank_cd(${sql.ref(cols.headDoc)}, ${tsQuery(q, mode)})::float8`;
 }
 
 export interface SearchOutcome<R> {
   rows: R[];
-  /** Which query found them: 'all' words, or the 'any'/fuzzy fallback; 'list' for an empty query. */
+  /** Which query found them ('all' words, then the 'fuzzy' and 'any' fallbacks); 'list' for an empty query. */
   mode: SearchMode | 'list';
 }
 
 /**
- * Runs the caller's query with the strict condition, and again with the
- * fallback when that finds nothing. `run` builds the whole query (table,
- * filters, order, limit) around the match and rank it is given, so filters
- * apply to both attempts.
+ * Runs the caller's query with the strict condition, then with each
+ * fallback while nothing is found: 'all' → 'fuzzy' → 'any'. `run` builds
+ * the whole query (table, filters, order by rank then a tie-breaker, limit)
+ * around the match and rank it is given, so filters apply to every attempt.
+ * Only queries that find nothing pay for a second round trip.
  */
 export async function searchWithFallback<R>(q: SearchQuery, cols: SearchColumns, run: (match: Expression<boolean>, rank: Expression<number>, mode: SearchMode) => Promise<R[]>): Promise<SearchOutcome<R>> {
   if (q.empty) return { rows: await run(searchMatch(q, 'all', cols), searchRank(q, 'all', cols), 'all'), mode: 'list' };
-  const strict = await run(searchMatch(q, 'all', cols), searchRank(q, 'all', cols), 'all');
-  if (strict.length > 0) return { rows: strict, mode: 'all' };
-  return { rows: await run(searchMatch(q, 'any', cols), searchRank(q, 'any', cols), 'any'), mode: 'any' };
+  const modes: SearchMode[] = q.fuzzyText ? ['all', 'fuzzy', 'any'] : ['all', 'any'];
+  let rows: R[] = [];
+  for (const mode of modes) {
+    rows = await run(searchMatch(q, mode, cols), searchRank(q, mode, cols), mode);
+    if (rows.length > 0) return { rows, mode };
+  }
+  return { rows, mode: 'any' };
 }

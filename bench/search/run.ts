@@ -1,0 +1,164 @@
+// `qifu bench search` (SPEC §9: policy search over 10,000 policies, p95 ≤ 30 ms):
+// synthetic policies in a table built with the platform's search columns, on
+// PGlite and on native PostgreSQL, queried one at a time by our search
+// (segmentation + tsvector/GIN + trigram fallback + ranking, top 20) and by
+// the naive peer in the same run: `ILIKE '%term%'` over title, key points and
+// text, one condition per whitespace-separated term, first 20 by id.
+import os from 'node:os';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { openDatabase, type DbHandle } from '../../src/platform/db/index.ts';
+import { migrateToLatest, platformMigrations } from '../../src/platform/migrations.ts';
+import { DEFAULT_SEARCH_COLUMNS, parseSearchQuery, searchColumnsDdl, searchColumnValues, searchWithFallback } from '../../src/platform/search/index.ts';
+import { generatePolicies, generateQueries, type BenchQuery, type SyntheticPolicy } from './generate.ts';
+
+export interface SearchBenchRow {
+  backend: 'pglite' | 'postgresql';
+  engine: 'qifu-search' | 'ilike-scan';
+  queries: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Queries that returned at least one row. */
+  found: number;
+  /** Typo queries that returned at least one row. */
+  typoFound: number;
+  typoQueries: number;
+  /** qifu-search only: queries answered by the fallback. */
+  fallbacks: number;
+}
+
+export interface SearchBenchReport {
+  policies: number;
+  seed: number;
+  queries: number;
+  loadSeconds: Record<string, number>;
+  results: SearchBenchRow[];
+  machine: string;
+}
+
+export const TABLE = 'bench_policies';
+const LIMIT = 20;
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export async function loadSearchTable(db: Kysely<unknown>, docs: readonly SyntheticPolicy[]): Promise<void> {
+  await sql.raw(`drop table if exists ${TABLE}`).execute(db);
+  await sql.raw(`create table ${TABLE} (id int primary key, title text not null, department text not null, category text not null, key_points text not null, body text not null)`).execute(db);
+  await sql.raw(searchColumnsDdl(TABLE)).execute(db);
+  const BATCH = 200;
+  for (let i = 0; i < docs.length; i += BATCH) {
+    const rows = docs.slice(i, i + BATCH).map((d, k) => {
+      const v = searchColumnValues({ title: d.title, keyPoints: d.keyPoints, text: d.text });
+      return sql`(${i + k + 1}, ${d.title}, ${d.department}, ${d.category}, ${d.keyPoints}, ${d.text}, ${v.search_title}, ${v.search_points}, ${v.search_body})`;
+    });
+    await sql`insert into ${sql.table(TABLE)} (id, title, department, category, key_points, body, search_title, search_points, search_body) values ${sql.join(rows)}`.execute(db);
+  }
+  await sql.raw(`analyze ${TABLE}`).execute(db);
+}
+
+async function ours(db: Kysely<unknown>, q: string): Promise<{ n: number; fallback: boolean }> {
+  const pq = parseSearchQuery(q);
+  const out = await searchWithFallback(pq, DEFAULT_SEARCH_COLUMNS, async (match, rank) => {
+    const r = await sql<{ id: number; title: string; rank: number }>`select id, title, ${rank} as rank from ${sql.table(TABLE)} where ${match} order by rank desc, id limit ${LIMIT}`.execute(db);
+    return r.rows;
+  });
+  return { n: out.rows.length, fallback: out.mode === 'fuzzy' || out.mode === 'any' };
+}
+
+async function naive(db: Kysely<unknown>, q: string): Promise<number> {
+  const terms = q.split(/\s+/).filter(Boolean);
+  const conds = terms.map((t) => sql`(title || ' ' || key_points || ' ' || body) ilike ${`%${escapeLike(t)}%`}`);
+  const r = await sql<{ id: number }>`select id, title from ${sql.table(TABLE)} where ${sql.join(conds, sql` and `)} order by id limit ${LIMIT}`.execute(db);
+  return r.rows.length;
+}
+
+function pct(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+async function timeEngine(db: Kysely<unknown>, backend: SearchBenchRow['backend'], engine: SearchBenchRow['engine'], queries: readonly BenchQuery[]): Promise<SearchBenchRow> {
+  // Warm-up (not timed): caches, plans, jieba's dictionary.
+  for (const x of queries.slice(0, 20)) await (engine === 'qifu-search' ? ours(db, x.q) : naive(db, x.q));
+  const times: number[] = [];
+  let found = 0;
+  let typoFound = 0;
+  let fallbacks = 0;
+  for (const x of queries) {
+    const t0 = process.hrtime.bigint();
+    let n: number;
+    if (engine === 'qifu-search') {
+      const r = await ours(db, x.q);
+      n = r.n;
+      if (r.fallback) fallbacks++;
+    } else n = await naive(db, x.q);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (n > 0) found++;
+    if (n > 0 && x.kind === 'typo') typoFound++;
+  }
+  times.sort((a, b) => a - b);
+  return { backend, engine, queries: queries.length, p50Ms: pct(times, 50), p95Ms: pct(times, 95), p99Ms: pct(times, 99), maxMs: times[times.length - 1] ?? 0, found, typoFound, typoQueries: queries.filter((x) => x.kind === 'typo').length, fallbacks };
+}
+
+async function benchOn(h: DbHandle, backend: SearchBenchRow['backend'], docs: readonly SyntheticPolicy[], queries: readonly BenchQuery[], log: (l: string) => void): Promise<{ rows: SearchBenchRow[]; loadSeconds: number }> {
+  const db = h.db as unknown as Kysely<unknown>;
+  await migrateToLatest(h.db, [platformMigrations]);
+  const t0 = process.hrtime.bigint();
+  await loadSearchTable(db, docs);
+  const loadSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  log(`${backend}: loaded ${docs.length} policies in ${loadSeconds.toFixed(1)} s (segmenting included)`);
+  const rows = [await timeEngine(db, backend, 'qifu-search', queries), await timeEngine(db, backend, 'ilike-scan', queries)];
+  return { rows, loadSeconds };
+}
+
+export async function runSearchBench(opts: { policies: number; seed: number; queries: number; databaseUrl?: string; log: (l: string) => void }): Promise<SearchBenchReport> {
+  const docs = generatePolicies(opts.policies, opts.seed);
+  const queries = generateQueries(opts.queries, opts.seed);
+  const results: SearchBenchRow[] = [];
+  const loadSeconds: Record<string, number> = {};
+
+  const lite = await openDatabase({ dataDir: 'memory://' });
+  try {
+    const r = await benchOn(lite, 'pglite', docs, queries, opts.log);
+    results.push(...r.rows);
+    loadSeconds.pglite = r.loadSeconds;
+  } finally {
+    await lite.close();
+  }
+
+  if (opts.databaseUrl) {
+    const name = `qifu_bench_search_${process.pid}`;
+    const admin = new pg.Client({ connectionString: opts.databaseUrl });
+    await admin.connect();
+    try {
+      await admin.query(`drop database if exists ${name}`);
+      await admin.query(`create database ${name}`);
+      const u = new URL(opts.databaseUrl);
+      u.pathname = `/${name}`;
+      const native = await openDatabase({ databaseUrl: u.toString() });
+      try {
+        const r = await benchOn(native, 'postgresql', docs, queries, opts.log);
+        results.push(...r.rows);
+        loadSeconds.postgresql = r.loadSeconds;
+      } finally {
+        await native.close();
+      }
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
+  } else {
+    opts.log('native PostgreSQL skipped: pass --database-url or set DATABASE_URL');
+  }
+  return {
+    policies: opts.policies,
+    seed: opts.seed,
+    queries: opts.queries,
+    loadSeconds,
+    results,
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${(os.loadavg()[0] ?? 0).toFixed(1)}`,
+  };
+}
