@@ -85,5 +85,31 @@ export function registerBenchCommands(program: Command): void {
       for (const x of r.results) process.stdout.write(`${x.backend.padEnd(12)}${x.engine.padEnd(16)}${x.seconds.toFixed(2).padStart(10)}${fmt(x.rowsPerSec).padStart(12)}  ${x.note}\n`);
       if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
     });
+
+  bench
+    .command('search')
+    .description('Chinese policy search (P-3) over synthetic policies on PGlite and native PostgreSQL, beside a plain ILIKE scan; p50/p95/p99 per query')
+    .option('--policies <n>', 'number of synthetic policies', '10000')
+    .option('--queries <q>', 'number of queries, run one at a time', '500')
+    .option('--seed <s>', 'random seed', '1')
+    .option('--database-url <url>', 'native PostgreSQL admin URL (default: DATABASE_URL); a temporary database is created there')
+    .option('--json', 'print the report as one JSON line (the last line of output)')
+    .action(async (o: { policies: string; queries: string; seed: string; databaseUrl?: string; json?: boolean }) => {
+      const { runSearchBench } = await import('../../../bench/search/run.ts');
+      const r = await runSearchBench({
+        policies: intOpt(o.policies, '--policies', 1, 1_000_000),
+        queries: intOpt(o.queries, '--queries', 1, 100_000),
+        seed: intOpt(o.seed, '--seed', 0, 2 ** 31 - 1),
+        databaseUrl: o.databaseUrl ?? (process.env.DATABASE_URL || undefined),
+        log: (l) => process.stderr.write(`${l}\n`),
+      });
+      process.stdout.write(`search: ${r.policies.toLocaleString('en')} policies, ${r.queries} queries one at a time, seed ${r.seed}; machine: ${r.machine}\n\n`);
+      process.stdout.write(`${'backend'.padEnd(12)}${'engine'.padEnd(14)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}  found\n`);
+      for (const x of r.results) {
+        const note = `${x.found}/${x.queries} queries, typos ${x.typoFound}/${x.typoQueries}${x.engine === 'qifu-search' ? `, fallback used ${x.fallbacks}×` : ''}`;
+        process.stdout.write(`${x.backend.padEnd(12)}${x.engine.padEnd(14)}${[x.p50Ms, x.p95Ms, x.p99Ms, x.maxMs].map((v) => v.toFixed(2).padStart(9)).join('')}  ${note}\n`);
+      }
+      if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+    });
 }
 
