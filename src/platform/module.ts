@@ -41,6 +41,8 @@ export interface ModuleManifest {
   migrations?: MigrationSet;
   routes?: (app: FastifyInstance, ctx: AppContext) => Promise<void>;
   jobs?: Record<string, JobHandler>;
+  /** Background loops started with the server (e.g. webhook delivery), stopped before it closes. */
+  workers?: (ctx: AppContext) => { start(): void; stop(): Promise<void> };
   /** This module's section of 一企一页, if it has one. */
   enterprisePage?: EnterprisePageContributor;
   /** Idempotent: fills reference data (always) and demo data (when opts.demo). */

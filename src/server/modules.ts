@@ -1,9 +1,10 @@
 import type { ModuleManifest } from '../platform/module.ts';
 import { auditModule } from '../modules/audit/index.ts';
 import { enterprisesModule } from '../modules/enterprises/index.ts';
+import { notificationsModule } from '../modules/notifications/index.ts';
 import { orgModule } from '../modules/org/index.ts';
 import { policiesModule } from '../modules/policies/index.ts';
 import { usersModule } from '../modules/users/index.ts';
 
 /** Every module, in dependency order. The only list that knows them all. */
-export const MODULES: readonly ModuleManifest[] = [orgModule, usersModule, enterprisesModule, policiesModule, auditModule];
+export const MODULES: readonly ModuleManifest[] = [orgModule, usersModule, enterprisesModule, notificationsModule, policiesModule, auditModule];

@@ -60,11 +60,15 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
   runner.start();
+  const ctx = { db: handle.db, config, log: app.log, contributions: { enterprisePage: [] } };
+  const workers = MODULES.flatMap((m) => (m.workers ? [m.workers(ctx)] : []));
+  for (const w of workers) w.start();
   say(`Qifu 企服 is running at ${url}  (API docs: ${url}/api/docs)`);
   return {
     url,
     async close() {
       await runner.stop();
+      for (const w of workers) await w.stop();
       await app.close();
       await handle.close();
     },

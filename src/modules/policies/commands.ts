@@ -7,6 +7,7 @@ import { AppError, Errors } from '../../platform/errors.ts';
 import { scheduleJob } from '../../platform/jobs.ts';
 import { searchColumnValues } from '../../platform/search/index.ts';
 import { allEnterpriseRecords, rulesCatalog } from '../enterprises/index.ts';
+import { notifyNewlyEligible } from '../notifications/index.ts';
 import { orgUnitExists } from '../org/index.ts';
 import { checkContent, type PolicyContent } from './domain/content.ts';
 import { nextStatus, STATUS_LABELS, type PolicyAction } from './domain/lifecycle.ts';
@@ -152,5 +153,7 @@ export async function recomputeMatches(tx: Executor, policyId: number, version: 
   const noLonger = [...before].filter((u) => !now.has(u));
   const counts = { eligible: now.size, unknown: rows.filter((r) => r.status === 'unknown').length, near: rows.filter((r) => r.status === 'near').length };
   await tx.insertInto('policy_match_runs').values({ policy_id: policyId, version, ...counts, newly_eligible: JSON.stringify(newlyEligible), no_longer_eligible: JSON.stringify(noLonger) }).execute();
+  // P-6: the difference drives the pushes, in the same transaction as the run.
+  await notifyNewlyEligible(tx, { policyId, version, title: content.title, mode: content.mode }, newlyEligible);
   return { ...counts, newlyEligible };
 }
