@@ -1,7 +1,7 @@
-import { evaluateBenefit, preparePolicySet, type BenefitResult, type Catalog, type ExplainNode, type NearMiss } from '../../core/rules/index.ts';
+import { evaluateBenefit, preparePolicySet, type BenefitResult, type Catalog, type ExplainNode, type NearMiss, type PolicySetExplainer } from '../../core/rules/index.ts';
 import type { Executor } from '../../platform/db/schema.ts';
 import type { PolicyContent } from './domain/content.ts';
-import { activePolicies } from './queries.ts';
+import { activePolicies, type ActivePolicy } from './queries.ts';
 
 export interface CheckupItem {
   policyId: number;
@@ -25,10 +25,26 @@ export interface Checkup {
  * misses (what value would qualify) and unknown (what to confirm), each with
  * the condition-by-condition explanation and the version it used.
  */
+// The active policies stay compiled between requests: rebuilt only when the
+// published set, the attribute catalog or the day changes (cheap fingerprint query).
+let cache: { key: string; set: PolicySetExplainer; byId: Map<string, ActivePolicy> } | null = null;
+
+async function preparedPolicies(db: Executor, catalog: Catalog, today: string) {
+  const fp = await db
+    .selectFrom('policies')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('at'), eb.fn.sum<number>('published_version').as('v')])
+    .where('status', '=', 'published')
+    .executeTakeFirstOrThrow();
+  const key = `${fp.n}|${fp.at ? new Date(fp.at as Date).toISOString() : ''}|${fp.v}|${today}|${JSON.stringify(catalog)}`;
+  if (cache?.key !== key) {
+    const policies = await activePolicies(db);
+    cache = { key, byId: new Map(policies.map((p) => [String(p.id), p])), set: preparePolicySet(policies.map((p) => ({ id: String(p.id), rule: p.content.eligibility })), { catalog, today }) };
+  }
+  return cache;
+}
+
 export async function policyCheckup(db: Executor, record: Record<string, unknown>, catalog: Catalog, today: string): Promise<Checkup> {
-  const policies = await activePolicies(db);
-  const byId = new Map(policies.map((p) => [String(p.id), p]));
-  const set = preparePolicySet(policies.map((p) => ({ id: String(p.id), rule: p.content.eligibility })), { catalog, today });
+  const { set, byId } = await preparedPolicies(db, catalog, today);
   const out: Checkup = { eligible: [], nearMiss: [], unknown: [] };
   for (const e of set.explainAll(record)) {
     const p = byId.get(e.id)!;

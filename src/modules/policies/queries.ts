@@ -103,8 +103,15 @@ export function toSummary(r: { id: number; code: string; title: string; departme
   };
 }
 
+export interface ActivePolicy {
+  id: number;
+  version: number;
+  title: string;
+  content: PolicyContent;
+}
+
 /** The published versions in force for matching: status published, latest version each. */
-export async function activePolicies(db: Executor): Promise<Array<{ id: number; version: number; title: string; content: PolicyContent }>> {
+export async function activePolicies(db: Executor): Promise<ActivePolicy[]> {
   const rows = await db
     .selectFrom('policies as p')
     .innerJoin('policy_versions as v', (j) => j.onRef('v.policy_id', '=', 'p.id').onRef('v.version', '=', 'p.published_version'))
