@@ -111,5 +111,30 @@ export function registerBenchCommands(program: Command): void {
       }
       if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
     });
+
+  bench
+    .command('checkup')
+    .description('政策体检 under concurrent load against the real server (PGlite), beside GET /healthz as the floor')
+    .option('--enterprises <n>', 'synthetic enterprises', '300000')
+    .option('--policies <m>', 'published policies', '200')
+    .option('--clients <c>', 'concurrent keep-alive clients', '100')
+    .option('--seconds <s>', 'measuring time', '20')
+    .option('--seed <s>', 'random seed', '1')
+    .option('--json', 'print the report as one JSON line (the last line of output)')
+    .action(async (o: { enterprises: string; policies: string; clients: string; seconds: string; seed: string; json?: boolean }) => {
+      const { runCheckupBench } = await import('../../../bench/checkup/run.ts');
+      const r = await runCheckupBench({
+        enterprises: intOpt(o.enterprises, '--enterprises', 1, 5_000_000),
+        policies: intOpt(o.policies, '--policies', 1, 10_000),
+        clients: intOpt(o.clients, '--clients', 1, 1000),
+        seconds: intOpt(o.seconds, '--seconds', 1, 600),
+        seed: intOpt(o.seed, '--seed', 0, 2 ** 31 - 1),
+        log: (l) => process.stderr.write(`${l}\n`),
+      });
+      process.stdout.write(`checkup: ${o.enterprises} enterprises × ${o.policies} policies, ${o.clients} clients, ${o.seconds} s; machine: ${r.machine}\n\n`);
+      process.stdout.write(`${'endpoint'.padEnd(24)}${'requests'.padStart(10)}${'errors'.padStart(8)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}\n`);
+      for (const x of r.results) process.stdout.write(`${x.name.padEnd(24)}${String(x.requests).padStart(10)}${String(x.errors).padStart(8)}${x.rps.toFixed(0).padStart(9)}${x.p50.toFixed(1).padStart(9)}${x.p95.toFixed(1).padStart(9)}${x.p99.toFixed(1).padStart(9)}\n`);
+      if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+    });
 }
 

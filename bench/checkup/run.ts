@@ -1,0 +1,131 @@
+// `qifu bench checkup`: 政策体检 under concurrent load (SPEC §9: p99 ≤ 25 ms with
+// 100 clients). Starts the real server as a child process on a PGlite database
+// filled with N synthetic enterprises and M published policies (the demo
+// catalogue, repeated with shifted thresholds), then runs C concurrent
+// keep-alive clients over loopback for D seconds. The peer printed beside it,
+// measured in the same run against the same server, is GET /healthz: the
+// floor set by Node's HTTP stack and the load generator themselves.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { canonicalJson, sm3 } from '../../src/core/crypto/sm.ts';
+import { openDatabase } from '../../src/platform/db/index.ts';
+import { insertRecords } from '../../src/modules/enterprises/index.ts';
+import { generateEnterprises } from '../../src/modules/enterprises/domain/synthetic.ts';
+import { DEMO_POLICIES } from '../../src/modules/policies/domain/demo-policies.ts';
+import { migrateAll, seedAll } from '../../src/server/bootstrap.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { createApiToken } from '../../src/modules/users/index.ts';
+import { SYSTEM_ACTOR } from '../../src/platform/audit.ts';
+
+export interface LoadResult {
+  name: string;
+  requests: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+function shift(rule: unknown, k: number): unknown {
+  // Scale numeric thresholds a little per copy so the copies are distinct rules.
+  if (typeof rule === 'number') return Number.isInteger(rule) ? Math.round(rule * (1 + k * 0.05)) : rule;
+  if (Array.isArray(rule)) return rule.map((r) => shift(r, k));
+  if (rule && typeof rule === 'object') return Object.fromEntries(Object.entries(rule).map(([key, v]) => [key, key === 'var' ? v : shift(v, k)]));
+  return rule;
+}
+
+async function prepare(dir: string, enterprises: number, policies: number, seed: number, log: (l: string) => void): Promise<{ token: string; usccs: string[] }> {
+  const h = await openDatabase({ dataDir: dir });
+  await migrateAll(h.db);
+  await seedAll(h.db, { ...loadConfig({}), demo: false }, false, () => undefined);
+  const today = new Date().toISOString().slice(0, 10);
+  await insertRecords(h.db, generateEnterprises({ count: enterprises, seed, today }), { chunk: 10_000 });
+  log(`${enterprises} enterprises loaded`);
+  const active = DEMO_POLICIES.filter((p) => p.validTo >= today);
+  for (let i = 0; i < policies; i++) {
+    const d = active[i % active.length]!;
+    const k = Math.floor(i / active.length);
+    const content = { ...d, reviewRules: null, eligibility: shift(d.eligibility, k), title: k ? `${d.title}（${k + 1}）` : d.title };
+    // Written directly as published versions: the bench measures 体检, not publishing (no match jobs queued).
+    const row = await h.db
+      .insertInto('policies')
+      .values({ code: `${d.code}-${k}`, department: d.department, status: 'published', content: JSON.stringify(content), title: content.title, category: d.category, mode: d.mode, valid_to: d.validTo, apply_to: d.applyTo, tags: [...d.tags], published_version: 1, search_text: content.title, created_by: 'bench' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await h.db.insertInto('policy_versions').values({ policy_id: Number(row.id), version: 1, content: JSON.stringify(content), content_hash: sm3(canonicalJson(content)), published_by: 'bench' }).execute();
+  }
+  const admin = await h.db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow();
+  const { token } = await createApiToken(h.db, SYSTEM_ACTOR, Number(admin.id), 'bench');
+  const sample = await sql<{ uscc: string }>`select uscc from enterprises order by md5(uscc) limit 2000`.execute(h.db);
+  await h.close();
+  return { token, usccs: sample.rows.map((r) => r.uscc) };
+}
+
+async function waitForServer(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error('server exited');
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('server did not start');
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
+}
+
+async function load(name: string, clients: number, seconds: number, next: () => { url: string; headers: Record<string, string> }): Promise<LoadResult> {
+  const lat: number[] = [];
+  let errors = 0;
+  const until = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < until) {
+        const r = next();
+        const t0 = performance.now();
+        try {
+          const res = await fetch(r.url, { headers: r.headers });
+          await res.arrayBuffer();
+          if (!res.ok) errors++;
+        } catch {
+          errors++;
+        }
+        lat.push(performance.now() - t0);
+      }
+    }),
+  );
+  lat.sort((a, b) => a - b);
+  return { name, requests: lat.length, errors, rps: lat.length / seconds, p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99) };
+}
+
+export async function runCheckupBench(opts: { enterprises: number; policies: number; clients: number; seconds: number; seed: number; log: (l: string) => void }): Promise<{ results: LoadResult[]; machine: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qifu-bench-checkup-'));
+  let child: ChildProcess | null = null;
+  try {
+    const { token, usccs } = await prepare(path.join(dir, 'db'), opts.enterprises, opts.policies, opts.seed, opts.log);
+    const port = 30000 + Math.floor(Math.random() * 20000);
+    const root = path.resolve(import.meta.dirname, '../..');
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { cwd: root, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', QIFU_DATA_DIR: path.join(dir, 'db'), QIFU_DEMO: '0', DATABASE_URL: '', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+    const url = `http://127.0.0.1:${port}`;
+    await waitForServer(url, child);
+    const auth = { authorization: `Bearer ${token}` };
+    let i = 0;
+    const checkup = () => ({ url: `${url}/api/v1/enterprises/${usccs[i++ % usccs.length]}/policy-checkup`, headers: auth });
+    await load('warm-up', 4, 3, checkup);
+    const ours = await load('qifu 政策体检', opts.clients, opts.seconds, checkup);
+    const floor = await load('GET /healthz (floor)', opts.clients, Math.min(opts.seconds, 10), () => ({ url: `${url}/healthz`, headers: {} }));
+    return { results: [ours, floor], machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}` };
+  } finally {
+    child?.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
