@@ -119,10 +119,9 @@ export function generatePolicies(count: number, seed: number): SyntheticPolicy[]
     const t = rng.int(0, TOPICS.length - 1);
     const [topic, category, department] = TOPICS[t] as readonly [string, string, string];
     const title = `${rng.pick(ISSUERS)}关于${rng.pick(VERBS)}${topic}${rng.pick(SUFFIXES)}`;
-    const keyPoints = rng
-      .shuffle(POINTS)
-      .slice(0, rng.int(2, 4))
-      .join('；');
+    // Key points are about the policy's own subject, now and then one more.
+    const own = [POINTS[t % POINTS.length] as string, POINTS[(t * 5 + 2) % POINTS.length] as string];
+    const keyPoints = [...new Set([...own.slice(0, rng.int(1, 2)), ...(rng.chance(0.3) ? [rng.pick(POINTS)] : [])])].join('；');
     out.push({ title, department, category, keyPoints, text: body(rng, t, rng.int(300, 1500)) });
   }
   return out;

@@ -66,7 +66,7 @@ async function ours(db: Kysely<unknown>, q: string): Promise<{ n: number; fallba
     const r = await sql<{ id: number; title: string; rank: number }>`select id, title, ${rank} as rank from ${sql.table(TABLE)} where ${match} order by rank desc, id limit ${LIMIT}`.execute(db);
     return r.rows;
   });
-  return { n: out.rows.length, fallback: out.mode === 'fuzzy' || out.mode === 'any' };
+  return { n: out.rows.length, fallback: out.mode !== 'all' && out.mode !== 'list' };
 }
 
 async function naive(db: Kysely<unknown>, q: string): Promise<number> {

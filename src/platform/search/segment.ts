@@ -9,6 +9,9 @@ import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 
 let jieba: Jieba | undefined;
+let domainWords: string[] | undefined;
+
+const dictText = (): string => fs.readFileSync(new URL('./dict.txt', import.meta.url), 'utf8');
 
 /**
  * The process-wide segmenter: jieba's bundled dictionary plus
@@ -18,7 +21,7 @@ let jieba: Jieba | undefined;
 export function segmenter(): Jieba {
   if (!jieba) {
     const j = Jieba.withDict(dict);
-    j.loadDict(fs.readFileSync(new URL('./dict.txt', import.meta.url)));
+    j.loadDict(Buffer.from(dictText()));
     jieba = j;
   }
   return jieba;
@@ -207,4 +210,45 @@ export function highlightMarked(text: string, tokens: readonly string[], maxLen 
   return highlight(text, tokens, maxLen)
     .map((s) => (s.hit ? `«${s.text}»` : s.text))
     .join('');
+}
+
+/** The domain dictionary's words (dict.txt), for typo correction. */
+export function domainDictionary(): readonly string[] {
+  domainWords ??= dictText()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/)[0] ?? '')
+    .filter((w) => w.length > 0);
+  return domainWords;
+}
+
+/**
+ * The query with each whitespace-separated part of 3+ characters that is one
+ * substituted character away from exactly one domain term replaced by that
+ * term (融资担宝 → 融资担保, 小巨仁 → 小巨人); null when nothing changed. A cheap,
+ * index-friendly first answer to a typo: the corrected query runs as an
+ * ordinary AND query. Only the domain dictionary is consulted, so ordinary
+ * words are never "corrected".
+ */
+export function correctQuery(q: string): string | null {
+  const words = domainDictionary();
+  let changed = false;
+  const parts = toPlainText(q)
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .map((part) => {
+      const cs = [...part];
+      if (cs.length < 3 || words.includes(part)) return part;
+      const near = words.filter((w) => {
+        const ws = [...w];
+        if (ws.length !== cs.length) return false;
+        let diff = 0;
+        for (let i = 0; i < ws.length && diff < 2; i++) if (ws[i] !== cs[i]) diff++;
+        return diff === 1;
+      });
+      if (near.length !== 1) return part;
+      changed = true;
+      return near[0] as string;
+    });
+  return changed ? parts.join(' ') : null;
 }

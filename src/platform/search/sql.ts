@@ -4,7 +4,7 @@
 // spliced into SQL nor parsed as tsquery syntax (each token goes through
 // plainto_tsquery, which treats & | ! ( ) : * as plain characters).
 import { sql, type Expression, type RawBuilder } from 'kysely';
-import { queryTerms, segmentForIndex, segmentQuery, toPlainText, type QueryTerm } from './segment.ts';
+import { correctQuery, queryTerms, segmentForIndex, segmentQuery, toPlainText, type QueryTerm } from './segment.ts';
 
 /** Column names of a searchable table (defaults match searchColumnsDdl); may be qualified (`p.search_doc`). */
 export interface SearchColumns {
@@ -70,6 +70,8 @@ export interface SearchQuery {
   fuzzyText: string;
   /** Nothing to search for (empty, whitespace or punctuation only): callers list instead. */
   empty: boolean;
+  /** The query with near-typos of domain terms corrected (correctQuery), when that changed anything. */
+  corrected: SearchQuery | null;
 }
 
 export function parseSearchQuery(q: string): SearchQuery {
@@ -79,16 +81,19 @@ export function parseSearchQuery(q: string): SearchQuery {
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim()
     .slice(0, 64);
-  return { tokens, terms: queryTerms(tokens), fuzzyText: [...fuzzy.replace(/ /g, '')].length >= 3 ? fuzzy : '', empty: tokens.length === 0 };
+  const fixed = correctQuery(q);
+  const corrected = fixed === null ? null : { ...parseSearchQuery(fixed), corrected: null };
+  return { tokens, terms: queryTerms(tokens), fuzzyText: [...fuzzy.replace(/ /g, '')].length >= 3 ? fuzzy : '', empty: tokens.length === 0, corrected };
 }
 
 /**
  * 'all': every query word must occur (as a word, or as the sub-words that
- * spell it). 'fuzzy': the title/key points are trigram-similar to the query
+ * spell it). 'corrected': the same for the query with domain-term typos
+ * corrected (融资担宝 → 融资担保). 'fuzzy': the title/key points are trigram-similar to the query
  * as typed — the fallback for typos (融资担宝 → 融资担保). 'any': any query
  * word occurs — the last resort.
  */
-export type SearchMode = 'all' | 'fuzzy' | 'any';
+export type SearchMode = 'all' | 'corrected' | 'fuzzy' | 'any';
 
 const lexeme = (t: string): RawBuilder<unknown> => sql`plainto_tsquery('simple', ${t})`;
 
@@ -107,6 +112,7 @@ function tsQuery(q: SearchQuery, mode: SearchMode): RawBuilder<unknown> {
  */
 export function searchMatch(q: SearchQuery, mode: SearchMode = 'all', cols: SearchColumns = DEFAULT_SEARCH_COLUMNS): RawBuilder<boolean> {
   if (q.empty) return sql<boolean>`true`;
+  if (mode === 'corrected') return q.corrected ? searchMatch(q.corrected, 'all', cols) : sql<boolean>`false`;
   if (mode === 'fuzzy') {
     // `<%` is word_similarity ≥ pg_trgm.word_similarity_threshold (default
     // 0.6), served by the trigram GIN index; one wrong character in a
@@ -126,6 +132,7 @@ export function searchMatch(q: SearchQuery, mode: SearchMode = 'all', cols: Sear
  */
 export function searchRank(q: SearchQuery, mode: SearchMode = 'all', cols: SearchColumns = DEFAULT_SEARCH_COLUMNS): RawBuilder<number> {
   if (q.empty) return sql<number>`0::float8`;
+  if (mode === 'corrected') return q.corrected ? searchRank(q.corrected, 'all', cols) : sql<number>`0::float8`;
   if (mode === 'fuzzy') return q.fuzzyText ? sql<number>`word_similarity(${q.fuzzyText}, ${sql.ref(cols.head)})::float8` : sql<number>`0::float8`;
   return sql<number>`ts_rank_cd(${sql.ref(cols.headDoc)}, ${tsQuery(q, mode)})::float8`;
 }
@@ -138,14 +145,17 @@ export interface SearchOutcome<R> {
 
 /**
  * Runs the caller's query with the strict condition, then with each
- * fallback while nothing is found: 'all' → 'fuzzy' → 'any'. `run` builds
+ * fallback while nothing is found: 'all' → 'corrected' → 'fuzzy' → 'any'. `run` builds
  * the whole query (table, filters, order by rank then a tie-breaker, limit)
  * around the match and rank it is given, so filters apply to every attempt.
  * Only queries that find nothing pay for a second round trip.
  */
 export async function searchWithFallback<R>(q: SearchQuery, cols: SearchColumns, run: (match: Expression<boolean>, rank: Expression<number>, mode: SearchMode) => Promise<R[]>): Promise<SearchOutcome<R>> {
   if (q.empty) return { rows: await run(searchMatch(q, 'all', cols), searchRank(q, 'all', cols), 'all'), mode: 'list' };
-  const modes: SearchMode[] = q.fuzzyText ? ['all', 'fuzzy', 'any'] : ['all', 'any'];
+  const modes: SearchMode[] = ['all'];
+  if (q.corrected && !q.corrected.empty) modes.push('corrected');
+  if (q.fuzzyText) modes.push('fuzzy');
+  modes.push('any');
   let rows: R[] = [];
   for (const mode of modes) {
     rows = await run(searchMatch(q, mode, cols), searchRank(q, mode, cols), mode);
