@@ -13,20 +13,24 @@ export interface Access {
   manageAttributes: boolean;
   /** An enterprise user's own 一企一页 (本企业). */
   ownEnterprise: boolean;
+  /** Write policies and run 试算 (admin, department staff — own department only). */
+  managePolicies: boolean;
+  /** Drafts and reviews in the list, the eligibility rule and the matched enterprises of a policy. */
+  policyStaff: boolean;
 }
 
 export type AccessFlag = keyof Access;
 
-const NONE: Access = { manageUsers: false, viewAudit: false, viewEnterprises: false, manageEnterprises: false, manageAttributes: false, ownEnterprise: false };
+const NONE: Access = { manageUsers: false, viewAudit: false, viewEnterprises: false, manageEnterprises: false, manageAttributes: false, ownEnterprise: false, managePolicies: false, policyStaff: false };
 const STAFF: Access = { ...NONE, viewEnterprises: true };
 
 const BY_ROLE: Record<Role, Access> = {
-  admin: { manageUsers: true, viewAudit: true, viewEnterprises: true, manageEnterprises: true, manageAttributes: true, ownEnterprise: false },
-  dept: { ...STAFF, manageEnterprises: true },
+  admin: { manageUsers: true, viewAudit: true, viewEnterprises: true, manageEnterprises: true, manageAttributes: true, ownEnterprise: false, managePolicies: true, policyStaff: true },
+  dept: { ...STAFF, manageEnterprises: true, managePolicies: true, policyStaff: true },
   street: STAFF,
   specialist: STAFF,
   inspector: STAFF,
-  leader: STAFF,
+  leader: { ...STAFF, policyStaff: true },
   enterprise: { ...NONE, ownEnterprise: true },
 };
 

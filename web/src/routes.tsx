@@ -1,4 +1,4 @@
-import { AuditOutlined, BankOutlined, HomeOutlined, ProfileOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
+import { AuditOutlined, BankOutlined, FileSearchOutlined, HomeOutlined, MedicineBoxOutlined, ProfileOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { AccessFlag } from './access';
 import type { MessageKey } from './locales';
@@ -8,7 +8,12 @@ import { EnterpriseDetailPage } from './pages/enterprises/detail';
 import { EnterpriseListPage } from './pages/enterprises/list';
 import { MyEnterprisePage } from './pages/enterprises/mine';
 import { HomePage } from './pages/home/welcome';
+import { PolicyCheckupPage } from './pages/policies/checkup';
+import { PolicyDetailPage } from './pages/policies/detail';
+import { PolicyEditPage } from './pages/policies/edit';
+import { PolicyListPage } from './pages/policies/list';
 import { EnterpriseCodeVerifyPage } from './pages/public/enterprise-code';
+import { PublicPolicyDetailPage, PublicPolicyListPage } from './pages/public/policies';
 import { UserListPage } from './pages/users/list';
 
 // The signed-in area: one entry per page, in menu order. Later modules add
@@ -35,6 +40,11 @@ export const appRoutes: readonly AppRoute[] = [
   { path: '/enterprises', key: 'enterprises', label: 'menu.enterprises', icon: <BankOutlined />, access: 'viewEnterprises', element: <EnterpriseListPage /> },
   { path: '/enterprises/:uscc', key: 'enterprise-page', label: 'menu.enterprisePage', icon: <BankOutlined />, access: 'viewEnterprises', hidden: true, element: <EnterpriseDetailPage /> },
   { path: '/my-enterprise', key: 'my-enterprise', label: 'menu.myEnterprise', icon: <ShopOutlined />, access: 'ownEnterprise', element: <MyEnterprisePage /> },
+  { path: '/policies', key: 'policies', label: 'menu.policies', icon: <FileSearchOutlined />, element: <PolicyListPage /> },
+  { path: '/policies/new', key: 'policy-new', label: 'menu.policyNew', icon: <FileSearchOutlined />, access: 'managePolicies', hidden: true, element: <PolicyEditPage /> },
+  { path: '/policies/:id', key: 'policy', label: 'menu.policies', icon: <FileSearchOutlined />, hidden: true, element: <PolicyDetailPage /> },
+  { path: '/policies/:id/edit', key: 'policy-edit', label: 'menu.policyEdit', icon: <FileSearchOutlined />, access: 'managePolicies', hidden: true, element: <PolicyEditPage /> },
+  { path: '/policy-checkup', key: 'policy-checkup', label: 'menu.policyCheckup', icon: <MedicineBoxOutlined />, access: 'ownEnterprise', element: <PolicyCheckupPage /> },
   { path: '/enterprise-attributes', key: 'enterprise-attributes', label: 'menu.enterpriseAttributes', icon: <ProfileOutlined />, access: 'viewEnterprises', element: <AttributeCatalogPage /> },
   { path: '/users', key: 'users', label: 'menu.users', icon: <TeamOutlined />, access: 'manageUsers', element: <UserListPage /> },
   { path: '/audit', key: 'audit', label: 'menu.audit', icon: <AuditOutlined />, access: 'viewAudit', element: <AuditListPage /> },
@@ -50,4 +60,7 @@ export const publicRoutes: readonly PublicRoute[] = [
   // 企业码 (E-4): the QR code's URL, and a form to paste a token.
   { path: '/ec', element: <EnterpriseCodeVerifyPage /> },
   { path: '/ec/:token', element: <EnterpriseCodeVerifyPage /> },
+  // 惠企政策 (P-3): search and read published policies without signing in.
+  { path: '/public/policies', element: <PublicPolicyListPage /> },
+  { path: '/public/policies/:id', element: <PublicPolicyDetailPage /> },
 ];

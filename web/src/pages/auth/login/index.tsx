@@ -1,7 +1,7 @@
-import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { FileSearchOutlined, LockOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Flex, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
-import { Navigate, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { useAuthActions, useOrg, useSession } from '../../../app/auth';
 import { errorText } from '../../../app/errors';
 import { useI18n } from '../../../app/i18n';
@@ -90,6 +90,11 @@ export function LoginPage() {
               {t('pages.login.submit')}
             </Button>
           </Form>
+          <Flex justify="center" style={{ marginTop: 16 }}>
+            <Link to="/public/policies" data-testid="public-policies-link">
+              <FileSearchOutlined /> {t('pages.login.publicPolicies')}
+            </Link>
+          </Flex>
         </Card>
         <Typography.Text type="secondary" style={{ marginTop: 32, fontSize: 12 }}>
           {t('app.footer')}
