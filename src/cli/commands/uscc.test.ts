@@ -1,20 +1,8 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runQifu, type CliRun } from '../testing.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/qifu.js', import.meta.url));
-
-function qifu(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+function qifu(args: string[], stdin = ''): Promise<CliRun> {
+  return runQifu(args, { stdin });
 }
 
 describe('qifu uscc check (CLI contract)', () => {
