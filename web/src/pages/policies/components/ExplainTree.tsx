@@ -1,4 +1,3 @@
-import { CheckCircleFilled, CloseCircleFilled, QuestionCircleFilled } from '@ant-design/icons';
 import { Flex, Typography } from 'antd';
 import { useI18n } from '../../../app/i18n';
 import type { MessageKey } from '../../../locales';
@@ -8,10 +7,9 @@ const GLYPH: Record<Truth, string> = { true: '✓', false: '✗', unknown: '?' }
 const COLOR: Record<Truth, string> = { true: '#52c41a', false: '#ff4d4f', unknown: '#faad14' };
 
 export function TruthIcon({ truth }: { truth: Truth }) {
-  const Icon = truth === 'true' ? CheckCircleFilled : truth === 'false' ? CloseCircleFilled : QuestionCircleFilled;
   return (
-    <span style={{ color: COLOR[truth], whiteSpace: 'nowrap' }} data-truth={truth}>
-      <Icon /> <span className="truth-glyph">{GLYPH[truth]}</span>
+    <span className="truth-glyph" style={{ color: COLOR[truth], fontWeight: 700, display: 'inline-block', width: 14, textAlign: 'center' }} data-truth={truth}>
+      {GLYPH[truth]}
     </span>
   );
 }

@@ -36,7 +36,7 @@ interface Props {
 
 function ValueInput({ id, def, cond, onChange }: { id: string; def: AttributeDef | undefined; cond: Cond; onChange: (v: CondValue) => void }) {
   const { t } = useI18n();
-  if (!def || !cond.op) return <Input id={id} disabled style={{ width: 220 }} />;
+  if (!def || !cond.op) return <Input id={id} disabled style={{ width: 170 }} />;
   const options = (def.options ?? []).map((o) => ({ value: o, label: o }));
   const multi = cond.op === 'in' || cond.op === 'has_any' || cond.op === 'has_all';
   if (multi) {
@@ -44,7 +44,7 @@ function ValueInput({ id, def, cond, onChange }: { id: string; def: AttributeDef
       <Select
         id={id}
         mode={def.type === 'tags' ? 'tags' : 'multiple'}
-        style={{ minWidth: 220 }}
+        style={{ minWidth: 170 }}
         options={options}
         value={Array.isArray(cond.value) ? cond.value : []}
         onChange={(v: string[]) => onChange(v)}
@@ -52,7 +52,7 @@ function ValueInput({ id, def, cond, onChange }: { id: string; def: AttributeDef
     );
   }
   if (cond.op === 'contains' || (def.type === 'enum' && cond.op === '==')) {
-    return <Select id={id} showSearch style={{ width: 220 }} options={options} value={typeof cond.value === 'string' ? cond.value : undefined} onChange={(v: string) => onChange(v)} />;
+    return <Select id={id} showSearch style={{ width: 170 }} options={options} value={typeof cond.value === 'string' ? cond.value : undefined} onChange={(v: string) => onChange(v)} />;
   }
   if (cond.op === 'is') {
     return (
@@ -68,13 +68,13 @@ function ValueInput({ id, def, cond, onChange }: { id: string; def: AttributeDef
     );
   }
   if (cond.op === 'yearsAtLeast' || cond.op === 'yearsWithin') {
-    return <InputNumber id={id} min={0} max={200} precision={0} style={{ width: 220 }} suffix={t('pages.policies.builder.years')} value={typeof cond.value === 'number' ? cond.value : null} onChange={(v) => onChange(v ?? undefined)} />;
+    return <InputNumber id={id} min={0} max={200} precision={0} style={{ width: 170 }} suffix={t('pages.policies.builder.years')} value={typeof cond.value === 'number' ? cond.value : null} onChange={(v) => onChange(v ?? undefined)} />;
   }
   if (def.type === 'number' || def.type === 'money') {
     return (
       <InputNumber
         id={id}
-        style={{ width: 220 }}
+        style={{ width: 170 }}
         suffix={def.type === 'money' ? t('pages.enterprises.unit.wanYuan') : (def.unit ?? undefined)}
         precision={def.type === 'money' ? 2 : undefined}
         value={typeof cond.value === 'number' ? cond.value : null}
@@ -85,7 +85,7 @@ function ValueInput({ id, def, cond, onChange }: { id: string; def: AttributeDef
   return (
     <Input
       id={id}
-      style={{ width: 220 }}
+      style={{ width: 170 }}
       autoComplete="off"
       placeholder={def.type === 'date' ? 'YYYY-MM-DD' : def.key === 'industry' ? t('pages.policies.builder.industryHint') : undefined}
       value={typeof cond.value === 'string' ? cond.value : ''}
@@ -99,12 +99,12 @@ function CondRow({ cond, path, catalog, onChange, onRemove }: { cond: Cond; path
   const def = catalog.find((a) => a.key === cond.attr);
   const ops = def ? OPS_BY_TYPE[def.type] : [];
   return (
-    <Flex gap={8} align="center" wrap data-testid={`rule-row-${path}`}>
+    <Flex gap={6} align="center" wrap data-testid={`rule-row-${path}`}>
       <Select
         id={`rule_${path}_attr`}
         showSearch={{ optionFilterProp: 'label' }}
         placeholder={t('pages.policies.builder.attribute')}
-        style={{ width: 180 }}
+        style={{ width: 140 }}
         value={cond.attr}
         options={catalog.filter((a) => !NOT_IN_RULES.has(a.key)).map((a) => ({ value: a.key, label: attrLabel(t, a.key, a.label) }))}
         onChange={(attr: string) => {
@@ -115,7 +115,7 @@ function CondRow({ cond, path, catalog, onChange, onRemove }: { cond: Cond; path
       <Select
         id={`rule_${path}_op`}
         placeholder={t('pages.policies.builder.operator')}
-        style={{ width: 150 }}
+        style={{ width: 124 }}
         value={cond.op}
         disabled={!def}
         options={ops.map((op) => ({ value: op, label: t(OP_LABEL[op]) }))}

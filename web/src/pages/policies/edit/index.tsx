@@ -207,6 +207,15 @@ function PolicyForm({ policy, catalog }: { policy?: PolicyDetail; catalog: reado
     });
   }
 
+  const ruleValidator = (_: unknown, g: Group | undefined) => {
+    if (keepRaw || !g) return Promise.resolve();
+    try {
+      toLogic(g, catalog);
+      return Promise.resolve();
+    } catch {
+      return Promise.reject(new Error(t('pages.policies.builder.incomplete')));
+    }
+  };
   const dateRule = { validator: (_: unknown, s: string | undefined) => (!s || isValidDate(s.trim()) ? Promise.resolve() : Promise.reject(new Error(t('pages.enterprises.form.dateInvalid')))) };
   const departments = org.data?.departments ?? [];
   const tagOptions = catalog.find((a) => a.key === 'tags')?.options ?? [];
@@ -274,56 +283,10 @@ function PolicyForm({ policy, catalog }: { policy?: PolicyDetail; catalog: reado
                 <Input.TextArea autoSize={{ minRows: 3, maxRows: 10 }} />
               </Form.Item>
             </Card>
-            <Card title={t('pages.policies.eligibility')} data-testid="rule-builder">
-              {keepRaw && c ? (
-                <Flex vertical gap={8}>
-                  <Alert type="info" showIcon title={t('pages.policies.builder.readOnly')} />
-                  <Typography.Paragraph>{describeRule(c.eligibility, catalog, t)}</Typography.Paragraph>
-                  <div>
-                    <Button
-                      onClick={() => {
-                        form.setFieldValue('eligibility', emptyGroup());
-                        setKeepRaw(false);
-                      }}
-                    >
-                      {t('pages.policies.builder.rebuild')}
-                    </Button>
-                  </div>
-                </Flex>
-              ) : null}
-              <Form.Item name="eligibility" hidden={keepRaw} style={{ marginBottom: 0 }} rules={[{ validator: (_, g: Group | undefined) => {
-                if (keepRaw || !g) return Promise.resolve();
-                try {
-                  toLogic(g, catalog);
-                  return Promise.resolve();
-                } catch {
-                  return Promise.reject(new Error(t('pages.policies.builder.incomplete')));
-                }
-              } }]}>
-                <RuleBuilder catalog={catalog} />
-              </Form.Item>
-              <Form.Item noStyle shouldUpdate>
-                {() => {
-                  let text: string;
-                  try {
-                    text = keepRaw ? '' : describeRule(toLogic(form.getFieldValue('eligibility') as Group, catalog), catalog, t);
-                  } catch {
-                    text = '';
-                  }
-                  return text ? (
-                    <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }} data-testid="rule-preview">
-                      {t('pages.policies.builder.preview')}
-                      {text}
-                    </Typography.Paragraph>
-                  ) : null;
-                }}
-              </Form.Item>
-            </Card>
           </Flex>
         </Col>
         <Col xs={24} xl={10}>
           <Flex vertical gap={16}>
-            <TryPanel rule={rule} />
             <Card title={t('pages.policies.form.more')}>
               <Form.Item name="materials" label={t('pages.policies.materials')} extra={t('pages.policies.form.onePerLine')}>
                 <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} />
@@ -359,15 +322,59 @@ function PolicyForm({ policy, catalog }: { policy?: PolicyDetail; catalog: reado
                 </Col>
               </Row>
             </Card>
-            <Flex gap={8} justify="flex-end">
-              <Button onClick={() => navigate(policy ? `/policies/${policy.id}` : '/policies')}>{t('common.cancel')}</Button>
-              <Button type="primary" loading={save.isPending} onClick={() => void submit()} data-testid="policy-save">
-                {t('pages.policies.form.saveDraft')}
-              </Button>
-            </Flex>
           </Flex>
         </Col>
       </Row>
+      <Row gutter={16} style={{ marginTop: 16 }}>
+        <Col xs={24} xl={14}>
+          <Card title={t('pages.policies.eligibility')} data-testid="rule-builder">
+            {keepRaw && c ? (
+              <Flex vertical gap={8}>
+                <Alert type="info" showIcon title={t('pages.policies.builder.readOnly')} />
+                <Typography.Paragraph>{describeRule(c.eligibility, catalog, t)}</Typography.Paragraph>
+                <div>
+                  <Button
+                    onClick={() => {
+                      form.setFieldValue('eligibility', emptyGroup());
+                      setKeepRaw(false);
+                    }}
+                  >
+                    {t('pages.policies.builder.rebuild')}
+                  </Button>
+                </div>
+              </Flex>
+            ) : null}
+            <Form.Item name="eligibility" hidden={keepRaw} style={{ marginBottom: 0 }} rules={[{ validator: ruleValidator }]}>
+              <RuleBuilder catalog={catalog} />
+            </Form.Item>
+            <Form.Item noStyle shouldUpdate>
+              {() => {
+                let text: string;
+                try {
+                  text = keepRaw ? '' : describeRule(toLogic(form.getFieldValue('eligibility') as Group, catalog), catalog, t);
+                } catch {
+                  text = '';
+                }
+                return text ? (
+                  <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }} data-testid="rule-preview">
+                    {t('pages.policies.builder.preview')}
+                    {text}
+                  </Typography.Paragraph>
+                ) : null;
+              }}
+            </Form.Item>
+          </Card>
+        </Col>
+        <Col xs={24} xl={10}>
+          <TryPanel rule={rule} />
+        </Col>
+      </Row>
+      <Flex gap={8} justify="flex-end" style={{ marginTop: 16 }}>
+        <Button onClick={() => navigate(policy ? `/policies/${policy.id}` : '/policies')}>{t('common.cancel')}</Button>
+        <Button type="primary" loading={save.isPending} onClick={() => void submit()} data-testid="policy-save">
+          {t('pages.policies.form.saveDraft')}
+        </Button>
+      </Flex>
     </Form>
   );
 }
