@@ -7,20 +7,20 @@ import { attrLabel, fenToWan, wanToFen } from '../enterprises/format';
 // read-only as text (describeRule) and kept as they are.
 
 export type CondOp =
-  | '==' | '!=' | '>' | '>=' | '<' | '<='
-  | 'in' | 'contains' | 'has_any' | 'has_all'
+  | '==' | '!=' | '>' | '>=' | '<' | '<=' | 'between'
+  | 'in' | 'notIn' | 'contains' | 'notContains' | 'has_any' | 'has_all'
   | 'starts_with'
   | 'before' | 'after' | 'yearsAtLeast' | 'yearsWithin'
   | 'is';
 
-export type CondValue = string | number | boolean | string[] | null | undefined;
+export type CondValue = string | number | boolean | string[] | Array<number | null> | null | undefined;
 
 export interface Cond {
   kind: 'cond';
   id: string;
   attr?: string;
   op?: CondOp;
-  /** In UI units: money in 万元, "years" ops a number of years. */
+  /** In UI units: money in 万元, "years" ops a number of years, between [low, high]. */
   value?: CondValue;
 }
 
@@ -37,10 +37,10 @@ export const emptyCond = (): Cond => ({ kind: 'cond', id: newId() });
 export const emptyGroup = (combinator: 'and' | 'or' = 'and'): Group => ({ kind: 'group', id: newId(), combinator, children: [emptyCond()] });
 
 export const OPS_BY_TYPE: Readonly<Record<AttributeType, readonly CondOp[]>> = {
-  number: ['==', '!=', '>', '>=', '<', '<='],
-  money: ['==', '!=', '>', '>=', '<', '<='],
-  enum: ['==', 'in'],
-  tags: ['contains', 'has_all', 'has_any'],
+  number: ['==', '!=', '>', '>=', '<', '<=', 'between'],
+  money: ['==', '!=', '>', '>=', '<', '<=', 'between'],
+  enum: ['==', 'in', 'notIn'],
+  tags: ['contains', 'notContains', 'has_all', 'has_any'],
   text: ['==', 'starts_with'],
   date: ['before', 'after', 'yearsAtLeast', 'yearsWithin'],
   boolean: ['is'],
@@ -97,12 +97,22 @@ function condToLogic(c: Cond, catalog: Catalog): Json {
       need(typeof val === 'string' && val.trim() !== '');
       return { [c.op]: [v(def.key), (val as string).trim()] };
     }
-    case 'in':
+    case 'between': {
+      need(Array.isArray(val) && val.length === 2 && typeof val[0] === 'number' && typeof val[1] === 'number');
+      const [lo, hi] = (val as number[]).map((x) => (def.type === 'money' ? wanToFen(x)! : x));
+      return { '<=': [lo!, v(def.key), hi!] };
+    }
+    case 'in': case 'notIn': {
       need(Array.isArray(val) && val.length > 0);
-      return { in: [v(def.key), val as string[]] };
-    case 'contains':
+      const r: Json = { in: [v(def.key), val as string[]] };
+      return c.op === 'in' ? r : { '!': r };
+    }
+    case 'contains': case 'notContains': {
       need(typeof val === 'string' && val !== '');
-      return { has_any: [v(def.key), [val as string]] };
+      // One tag: the standard form (docs/rules.md).
+      const r: Json = { in: [val as string, v(def.key)] };
+      return c.op === 'contains' ? r : { '!': r };
+    }
     case 'has_any': case 'has_all':
       need(Array.isArray(val) && val.length > 0);
       return { [c.op]: [v(def.key), val as string[]] };
@@ -114,7 +124,7 @@ function condToLogic(c: Cond, catalog: Catalog): Json {
       return { [c.op === 'before' ? '<' : '>']: [v(def.key), val as string] };
     case 'yearsAtLeast': case 'yearsWithin':
       need(typeof val === 'number' && Number.isInteger(val) && val >= 0);
-      return { [c.op === 'yearsAtLeast' ? '<=' : '>']: [v(def.key), yearsExpr(val as number)] };
+      return { [c.op === 'yearsAtLeast' ? '<=' : '>=']: [v(def.key), yearsExpr(val as number)] };
     case 'is':
       need(typeof val === 'boolean');
       return { '==': [v(def.key), val as boolean] };
@@ -131,12 +141,28 @@ export function toLogic(g: Group, catalog: Catalog): Json {
 
 function logicToCond(rule: unknown, catalog: Catalog): Cond | null {
   const o = one(rule);
-  if (!o || !Array.isArray(o[1])) return null;
+  if (!o) return null;
+  // {"!": x}: only the negations the builder offers (不属于, 不包含).
+  if (o[0] === '!') {
+    const inner = Array.isArray(o[1]) ? (o[1].length === 1 ? o[1][0] : null) : o[1];
+    const c = inner ? logicToCond(inner, catalog) : null;
+    if (c?.op === 'in') return { ...c, op: 'notIn' };
+    const io = one(inner);
+    if (c?.op === 'contains' && io?.[0] === 'in') return { ...c, op: 'notContains' };
+    return null;
+  }
+  if (!Array.isArray(o[1])) return null;
   const [op, args] = o as [string, unknown[]];
   const cond = (attr: string, cop: CondOp, value: CondValue): Cond | null => {
     const def = catalog.find((a) => a.key === attr);
     return def && OPS_BY_TYPE[def.type].includes(cop) ? { kind: 'cond', id: newId(), attr, op: cop, value } : null;
   };
+  // {"<=": [low, {"var": x}, high]} — between.
+  if (op === '<=' && args.length === 3 && typeof args[0] === 'number' && typeof args[2] === 'number' && varName(args[1])) {
+    const name = varName(args[1])!;
+    const money = catalog.find((a) => a.key === name)?.type === 'money';
+    return cond(name, 'between', [args[0], args[2]].map((x) => (money ? fenToWan(x as number) : (x as number))));
+  }
   // {"in": ["tag", {"var": "tags"}]} — the standard one-tag form.
   if (op === 'in' && args.length === 2 && typeof args[0] === 'string' && varName(args[1])) return cond(varName(args[1])!, 'contains', args[0]);
   if (args.length !== 2) return null;
@@ -149,7 +175,7 @@ function logicToCond(rule: unknown, catalog: Catalog): Cond | null {
     const years = yearsAgo(rhs);
     if (def.type === 'date') {
       if (years !== null && op === '<=') return cond(name, 'yearsAtLeast', years);
-      if (years !== null && op === '>') return cond(name, 'yearsWithin', years);
+      if (years !== null && op === '>=') return cond(name, 'yearsWithin', years);
       if (typeof rhs === 'string' && op === '<') return cond(name, 'before', rhs);
       if (typeof rhs === 'string' && op === '>') return cond(name, 'after', rhs);
       return null;
@@ -232,7 +258,7 @@ export function describeRule(rule: unknown, catalog: Catalog, t: Translate, nest
     const years = yearsAgo(args[1]);
     if (def?.type === 'date' && years !== null) {
       if (op === '<=') return t('pages.policies.rule.yearsAtLeastText', { label: term(args[0]), n: years });
-      if (op === '>') return t('pages.policies.rule.yearsWithinText', { label: term(args[0]), n: years });
+      if (op === '>' || op === '>=') return t('pages.policies.rule.yearsWithinText', { label: term(args[0]), n: years });
     }
     const rhs = one(args[1]) ? term(args[1]) : literal(t, def, args[1]);
     return `${term(args[0])} ${SYMBOL[op]} ${rhs}`;
@@ -250,6 +276,6 @@ export function describeRule(rule: unknown, catalog: Catalog, t: Translate, nest
   }
   if (op === 'date_add' && args.length === 3) return `${term(args[0])} ${Number(args[1]) >= 0 ? '+' : ''}${String(args[1])} ${String(args[2])}`;
   if (op === 'today') return t('pages.policies.rule.today');
-  if (op === 'var') return term(rule);
+  if (op === 'var') return label(String(Array.isArray(raw) ? raw[0] : raw));
   return JSON.stringify(rule);
 }

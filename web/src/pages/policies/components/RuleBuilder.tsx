@@ -13,8 +13,11 @@ const OP_LABEL: Record<CondOp, MessageKey> = {
   '>=': 'pages.policies.op.ge',
   '<': 'pages.policies.op.lt',
   '<=': 'pages.policies.op.le',
+  between: 'pages.policies.op.between',
   in: 'pages.policies.op.in',
+  notIn: 'pages.policies.op.notIn',
   contains: 'pages.policies.op.contains',
+  notContains: 'pages.policies.op.notContains',
   has_any: 'pages.policies.op.hasAny',
   has_all: 'pages.policies.op.hasAll',
   starts_with: 'pages.policies.op.startsWith',
@@ -38,7 +41,7 @@ function ValueInput({ id, def, cond, onChange }: { id: string; def: AttributeDef
   const { t } = useI18n();
   if (!def || !cond.op) return <Input id={id} disabled style={{ width: 170 }} />;
   const options = (def.options ?? []).map((o) => ({ value: o, label: o }));
-  const multi = cond.op === 'in' || cond.op === 'has_any' || cond.op === 'has_all';
+  const multi = cond.op === 'in' || cond.op === 'notIn' || cond.op === 'has_any' || cond.op === 'has_all';
   if (multi) {
     return (
       <Select
@@ -46,12 +49,24 @@ function ValueInput({ id, def, cond, onChange }: { id: string; def: AttributeDef
         mode={def.type === 'tags' ? 'tags' : 'multiple'}
         style={{ minWidth: 170 }}
         options={options}
-        value={Array.isArray(cond.value) ? cond.value : []}
+        value={Array.isArray(cond.value) ? (cond.value as string[]) : []}
         onChange={(v: string[]) => onChange(v)}
       />
     );
   }
-  if (cond.op === 'contains' || (def.type === 'enum' && cond.op === '==')) {
+  if (cond.op === 'between') {
+    const [lo, hi] = Array.isArray(cond.value) ? (cond.value as Array<number | null>) : [null, null];
+    const suffix = def.type === 'money' ? t('pages.enterprises.unit.wanYuan') : (def.unit ?? undefined);
+    const num = (x: unknown) => (typeof x === 'number' ? x : null);
+    return (
+      <Flex gap={4} align="center">
+        <InputNumber id={id} style={{ width: 110 }} suffix={suffix} value={num(lo)} onChange={(v) => onChange([v ?? null, num(hi)])} />
+        ~
+        <InputNumber id={`${id}_hi`} style={{ width: 110 }} suffix={suffix} value={num(hi)} onChange={(v) => onChange([num(lo), v ?? null])} />
+      </Flex>
+    );
+  }
+  if (cond.op === 'contains' || cond.op === 'notContains' || (def.type === 'enum' && cond.op === '==')) {
     return <Select id={id} showSearch style={{ width: 170 }} options={options} value={typeof cond.value === 'string' ? cond.value : undefined} onChange={(v: string) => onChange(v)} />;
   }
   if (cond.op === 'is') {
