@@ -56,3 +56,16 @@ export function useListParams(defaultPageSize = 20): ListParams {
 
   return { page, pageSize, get, setFilters, setPage };
 }
+
+/** The pagination every list uses: current page and size from the URL, size changer, total. */
+export function listPagination(list: ListParams, total: number, showTotal: (total: number) => string) {
+  return {
+    current: list.page,
+    pageSize: list.pageSize,
+    total,
+    showSizeChanger: true,
+    pageSizeOptions: PAGE_SIZES.map(String),
+    showTotal,
+    onChange: list.setPage,
+  };
+}

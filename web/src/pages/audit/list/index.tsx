@@ -5,7 +5,7 @@ import { useEffect } from 'react';
 import { errorText } from '../../../app/errors';
 import { formatDateTime } from '../../../app/format';
 import { useI18n } from '../../../app/i18n';
-import { PAGE_SIZES, useListParams } from '../../../app/list-params';
+import { useListParams, listPagination } from '../../../app/list-params';
 import { PageHeader } from '../../../app/PageHeader';
 import { isRole } from '../../../api/types';
 import { listAudit, verifyAudit, type AuditFilter, type AuditRecord } from './api';
@@ -130,15 +130,7 @@ export function AuditListPage() {
           dataSource={query.data?.items ?? []}
           loading={query.isFetching}
           scroll={{ x: 950 }}
-          pagination={{
-            current: list.page,
-            pageSize: list.pageSize,
-            total: query.data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: PAGE_SIZES.map(String),
-            showTotal: (total) => t('common.total', { total }),
-            onChange: list.setPage,
-          }}
+          pagination={listPagination(list, query.data?.total ?? 0, (total) => t('common.total', { total }))}
         />
       </Card>
     </>

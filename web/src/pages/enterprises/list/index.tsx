@@ -7,7 +7,7 @@ import { accessFor } from '../../../access';
 import { useOrg, useSession } from '../../../app/auth';
 import { errorText } from '../../../app/errors';
 import { useI18n } from '../../../app/i18n';
-import { PAGE_SIZES, useListParams } from '../../../app/list-params';
+import { useListParams, listPagination } from '../../../app/list-params';
 import { PageHeader } from '../../../app/PageHeader';
 import { exportEnterprises, listEnterprises, type EnterpriseFilter, type EnterpriseView } from '../api';
 import { EnterpriseFormDrawer } from '../components/EnterpriseFormDrawer';
@@ -232,15 +232,7 @@ export function EnterpriseListPage() {
           dataSource={query.data?.items ?? []}
           loading={query.isFetching}
           size="middle"
-          pagination={{
-            current: list.page,
-            pageSize: list.pageSize,
-            total: query.data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: PAGE_SIZES.map(String),
-            showTotal: (total) => t('common.total', { total }),
-            onChange: list.setPage,
-          }}
+          pagination={listPagination(list, query.data?.total ?? 0, (total) => t('common.total', { total }))}
         />
       </Card>
       <EnterpriseFormDrawer open={creating} onClose={() => setCreating(false)} />

@@ -5,7 +5,7 @@ import { Link } from 'react-router';
 import { useOrg } from '../../../app/auth';
 import { errorText } from '../../../app/errors';
 import { useI18n } from '../../../app/i18n';
-import { PAGE_SIZES, useListParams } from '../../../app/list-params';
+import { useListParams, listPagination } from '../../../app/list-params';
 import { CATEGORIES, listPolicies, POLICY_STATUSES, type PolicyFilter, type PolicySummary } from '../api';
 import { deptName, statusColor, statusKey } from '../format';
 import { ModeTag } from './ModeTag';
@@ -100,15 +100,7 @@ export function PolicySearch({ basePath, showStatus }: { basePath: string; showS
         loading={query.isFetching}
         itemLayout="vertical"
         dataSource={query.data?.items ?? []}
-        pagination={{
-          current: list.page,
-          pageSize: list.pageSize,
-          total: query.data?.total ?? 0,
-          showSizeChanger: true,
-          pageSizeOptions: PAGE_SIZES.map(String),
-          showTotal: (total) => t('common.total', { total }),
-          onChange: list.setPage,
-        }}
+        pagination={listPagination(list, query.data?.total ?? 0, (total) => t('common.total', { total }))}
         renderItem={(p) => (
           <List.Item key={p.id} className="policy-item" data-testid={`policy-item-${p.id}`}>
             <Flex vertical gap={6}>

@@ -6,7 +6,7 @@ import { useOrg } from '../../../app/auth';
 import { errorText } from '../../../app/errors';
 import { formatDateTime } from '../../../app/format';
 import { useI18n } from '../../../app/i18n';
-import { PAGE_SIZES, useListParams } from '../../../app/list-params';
+import { useListParams, listPagination } from '../../../app/list-params';
 import { PageHeader } from '../../../app/PageHeader';
 import { describeScope } from '../../../app/scope';
 import { isRole, ROLES, type Role } from '../../../api/types';
@@ -136,15 +136,7 @@ export function UserListPage() {
           columns={columns}
           dataSource={query.data?.items ?? []}
           loading={query.isFetching}
-          pagination={{
-            current: list.page,
-            pageSize: list.pageSize,
-            total: query.data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: PAGE_SIZES.map(String),
-            showTotal: (total) => t('common.total', { total }),
-            onChange: list.setPage,
-          }}
+          pagination={listPagination(list, query.data?.total ?? 0, (total) => t('common.total', { total }))}
         />
       </Card>
       <CreateUserModal open={creating} onClose={() => setCreating(false)} />
