@@ -87,7 +87,7 @@ describe('policies', () => {
     await page.getByTestId('checkup-tabs').getByRole('tab', { name: /差一点/ }).click();
     const reasons = page.getByTestId('checkup-near').locator('.near-miss');
     await expect.poll(() => reasons.count()).toBeGreaterThan(0);
-    expect(await reasons.first().innerText()).toMatch(/^还差：.+yours: .+/);
+    expect(await reasons.first().innerText()).toMatch(/^还差：.+（当前：.+）/);
 
     // Each item opens the policy.
     await page.getByTestId('checkup-tabs').getByRole('tab', { name: /可享政策/ }).click();

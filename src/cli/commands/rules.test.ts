@@ -26,7 +26,7 @@ describe('qifu rules / bench (CLI contract)', () => {
     expect(ex.code).toBe(0);
     const e = JSON.parse(ex.stdout) as { status: string; nearMisses: { changes: { text: string }[] }[] };
     expect(e.status).toBe('false');
-    expect(e.nearMisses[0]?.changes[0]?.text).toBe('employees ≤ 300; yours: 320');
+    expect(e.nearMisses[0]?.changes[0]?.text).toBe('employees ≤ 300（当前：320）');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('WRONG_ARITY at /and/1');
     expect(bench.code).toBe(0);

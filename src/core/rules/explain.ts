@@ -35,7 +35,7 @@ export interface NearMissChange {
   needed: string;
   attribute?: string;
   yours: JsonValue;
-  /** "employees ≤ 300; yours: 320". */
+  /** "从业人数 ≤ 300（当前：320）". */
   text: string;
 }
 
@@ -294,7 +294,7 @@ function changeOf(l: PreparedAtom, path: string, wasTrue: boolean, uses: Attribu
   const needed = wasTrue ? l.text.negated : l.text.text;
   const attr = l.text.attribute;
   const yours: JsonValue = attr !== undefined ? (uses.find((u) => u.name === attr)?.value ?? null) : uses.length === 1 ? (uses[0]?.value ?? null) : Object.fromEntries(uses.map((u) => [u.name, u.value]));
-  const c: NearMissChange = { path, needed, yours, text: `${needed}; yours: ${typeof yours === 'string' ? yours : JSON.stringify(yours)}` };
+  const c: NearMissChange = { path, needed, yours, text: `${needed}（当前：${typeof yours === 'string' ? yours : JSON.stringify(yours)}）` };
   if (attr !== undefined) c.attribute = attr;
   return c;
 }

@@ -120,7 +120,7 @@ describe('explanation', () => {
     expect(e.matched).toBe(false);
     expect(e.tree.children?.map((c) => c.truth)).toEqual(['false', 'true', 'true', 'true']);
     expect(e.tree.children?.[2]?.text).toBe('founded > 2022-11-24');
-    expect(e.nearMisses).toEqual([{ wouldBe: 'true', changes: [{ path: '/and/0', needed: '从业人数 ≤ 300', attribute: 'employees', yours: 320, text: '从业人数 ≤ 300; yours: 320' }] }]);
+    expect(e.nearMisses).toEqual([{ wouldBe: 'true', changes: [{ path: '/and/0', needed: '从业人数 ≤ 300', attribute: 'employees', yours: 320, text: '从业人数 ≤ 300（当前：320）' }] }]);
   });
 
   it('is unknown, not false, when an attribute is missing, and lists what to ask for', () => {
@@ -134,7 +134,7 @@ describe('explanation', () => {
 
   it('finds two-condition near misses when one is not enough', () => {
     const e = explainRule({ and: [{ '<=': [{ var: 'employees' }, 300] }, { '>=': [{ var: 'revenue' }, 100] }] }, { employees: 400, revenue: 5 }, { catalog });
-    expect(e.nearMisses.map((n) => n.changes.map((c) => c.text))).toEqual([['从业人数 ≤ 300; yours: 400', 'revenue ≥ 100; yours: 5']]);
+    expect(e.nearMisses.map((n) => n.changes.map((c) => c.text))).toEqual([['从业人数 ≤ 300（当前：400）', 'revenue ≥ 100（当前：5）']]);
   });
 
   it('explains a policy set with shared conditions evaluated once', () => {
