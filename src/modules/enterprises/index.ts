@@ -7,7 +7,7 @@ import { verifyEnterpriseCode, signEnterpriseCode } from './domain/enterprise-co
 import type { EnterpriseRecord } from './domain/record.ts';
 import { generateEnterprises, SYNTHETIC_DEMO_COUNT } from './domain/synthetic.ts';
 import { enterpriseMigrations } from './migrations.ts';
-import { listEnterprises, scopedQuery, toView } from './queries.ts';
+import { enterpriseBreakdown, enterpriseBriefs, listEnterprises, scopedQuery, toView } from './queries.ts';
 import { enterpriseRoutes } from './routes.ts';
 import { assignDemoSpecialist, insertRecords } from './seed.ts';
 import { assertCanSee, scopeOf } from './scope.ts';
@@ -16,6 +16,8 @@ import { allEnterpriseRecords, findEnterprise, rowToFlat } from './store.ts';
 
 export type { EnterpriseRecord };
 export { DEFAULT_DISTRICT } from '../org/index.ts';
+export type { CountBucket, EnterpriseBrief, UsccSubquery } from './queries.ts';
+export { enterpriseBreakdown, enterpriseBriefs };
 export { allEnterpriseRecords, addAttribute, assertCanSee, findEnterprise, importEnterprises, insertRecords, listEnterprises, loadCatalog, rowToFlat, rulesCatalog, saveEnterprise, scopedQuery, scopeOf, signEnterpriseCode, toCsv, toView, toXlsx, verifyEnterpriseCode };
 
 function demoUscc(body8: string): string {

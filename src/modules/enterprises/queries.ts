@@ -1,4 +1,4 @@
-import type { SelectQueryBuilder } from 'kysely';
+import { sql, type AliasableExpression, type SelectQueryBuilder, type SelectQueryNode } from 'kysely';
 import { findIndustry } from '../../core/codes/industry.ts';
 import { findDistrict, findTownship } from '../../core/codes/divisions.ts';
 import type { AuthUser } from '../../platform/access.ts';
@@ -132,4 +132,68 @@ export async function enterpriseHistory(db: Executor, uscc: string, limit = 100)
     source: r.source,
     changes: Object.entries(r.diff).map(([field, [before, after]]) => ({ field, before, after })),
   }));
+}
+
+// ---------------------------------------------------------------------------
+// Enterprises selected by another module (e.g. a policy's eligible list, P-4):
+// the caller passes a subquery of USCCs; names, streets and industries stay here.
+
+/** A select of one `uscc` column (any Kysely select query builder is one). */
+export interface UsccSubquery extends AliasableExpression<{ uscc: string }> {
+  get isSelectQueryBuilder(): true;
+  toOperationNode(): SelectQueryNode;
+}
+
+export interface EnterpriseBrief {
+  uscc: string;
+  name: string;
+  street: string | null;
+  streetName: string | null;
+  industry: string | null;
+  industryName: string | null;
+  /** GB/T 4754 门类 (section) of the industry, e.g. "I 信息传输、软件和信息技术服务业". */
+  section: string | null;
+  sectionName: string | null;
+}
+
+export interface CountBucket {
+  /** Street code or 门类 letter; null = not recorded. */
+  code: string | null;
+  name: string;
+  count: number;
+}
+
+function sectionOf(industry: string | null): { section: string | null; sectionName: string | null } {
+  const section = industry ? industry.slice(0, 1).toUpperCase() : null;
+  return { section, sectionName: section ? (findIndustry(section)?.name ?? null) : null };
+}
+
+/** One page (or all, without limit) of the enterprises in `usccs`, ordered by USCC. */
+export async function enterpriseBriefs(db: Executor, usccs: UsccSubquery, page?: { limit: number; offset: number }): Promise<EnterpriseBrief[]> {
+  let q = db.selectFrom('enterprises').select(['uscc', 'name', 'street', 'industry']).where('uscc', 'in', usccs).orderBy('uscc');
+  if (page) q = q.limit(page.limit).offset(page.offset);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    uscc: r.uscc,
+    name: r.name,
+    street: r.street,
+    streetName: r.street ? (findTownship(r.street)?.name ?? null) : null,
+    industry: r.industry,
+    industryName: r.industry ? (findIndustry(r.industry)?.name ?? null) : null,
+    ...sectionOf(r.industry),
+  }));
+}
+
+/** How many of the enterprises in `usccs` each street and each 门类 holds (largest first; unnamed codes keep their code). */
+export async function enterpriseBreakdown(db: Executor, usccs: UsccSubquery): Promise<{ total: number; byStreet: CountBucket[]; byIndustry: CountBucket[] }> {
+  const base = db.selectFrom('enterprises').where('uscc', 'in', usccs);
+  const streets = await base.select(['street', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('street').execute();
+  const sections = await base
+    .select([sql<string | null>`upper(substr(industry, 1, 1))`.as('section'), (eb) => eb.fn.countAll<string>().as('n')])
+    .groupBy(sql`upper(substr(industry, 1, 1))`)
+    .execute();
+  const order = (a: CountBucket, b: CountBucket) => b.count - a.count || String(a.code ?? '~').localeCompare(String(b.code ?? '~'));
+  const byStreet = streets.map((r) => ({ code: r.street, name: r.street ? (findTownship(r.street)?.name ?? r.street) : '未填写', count: Number(r.n) })).sort(order);
+  const byIndustry = sections.map((r) => ({ code: r.section, name: r.section ? (findIndustry(r.section)?.name ?? r.section) : '未填写', count: Number(r.n) })).sort(order);
+  return { total: byStreet.reduce((s, b) => s + b.count, 0), byStreet, byIndustry };
 }

@@ -5,6 +5,7 @@ import { AppError, Errors } from '../../platform/errors.ts';
 import type { AppContext } from '../../platform/module.ts';
 import { allEnterpriseRecords, assertCanSee, findEnterprise, rowToFlat, rulesCatalog } from '../enterprises/index.ts';
 import { policyCheckup } from './checkup.ts';
+import { policyMatchRoutes } from './match-routes.ts';
 import { actorOf, createPolicy, transition, updateDraft } from './commands.ts';
 import { CATEGORIES, MAX_TEXT, type PolicyContent } from './domain/content.ts';
 import type { PolicyAction } from './domain/lifecycle.ts';
@@ -78,6 +79,7 @@ const today = (): string => new Date().toISOString().slice(0, 10);
 
 export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { db } = ctx;
+  await policyMatchRoutes(app, ctx);
 
   async function loadVisible(id: number, req: { user: Parameters<typeof canSeePolicy>[0] }) {
     const p = await db.selectFrom('policies').selectAll().where('id', '=', id).executeTakeFirst();
