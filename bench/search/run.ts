@@ -1,15 +1,19 @@
 // `qifu bench search` (SPEC §9: policy search over 10,000 policies, p95 ≤ 30 ms):
-// synthetic policies in a table built with the platform's search columns, on
-// PGlite and on native PostgreSQL, queried one at a time by our search
-// (segmentation + tsvector/GIN + trigram fallback + ranking, top 20) and by
-// the naive peer in the same run: `ILIKE '%term%'` over title, key points and
-// text, one condition per whitespace-separated term, first 20 by id.
+// synthetic policies loaded into the real `policies` table (every module's
+// migrations, the same search columns and indexes), on PGlite and on native
+// PostgreSQL, queried one at a time through listPolicies — the code behind
+// GET /api/v1/policies?q=… (segmentation, count, ranked page of 20, fallbacks,
+// highlights) — and by the naive peer in the same run: `ILIKE '%term%'` over
+// the policy's plain text, one condition per whitespace-separated term, first
+// 20 by id.
 import os from 'node:os';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { openDatabase, type DbHandle } from '../../src/platform/db/index.ts';
-import { migrateToLatest, platformMigrations } from '../../src/platform/migrations.ts';
-import { DEFAULT_SEARCH_COLUMNS, parseSearchQuery, searchColumnsDdl, searchColumnValues, searchWithFallback } from '../../src/platform/search/index.ts';
+import type { Db } from '../../src/platform/db/schema.ts';
+import { searchColumnValues } from '../../src/platform/search/index.ts';
+import { listPolicies } from '../../src/modules/policies/queries.ts';
+import { migrateAll } from '../../src/server/bootstrap.ts';
 import { generatePolicies, generateQueries, type BenchQuery, type SyntheticPolicy } from './generate.ts';
 
 export interface SearchBenchRow {
@@ -38,41 +42,55 @@ export interface SearchBenchReport {
   machine: string;
 }
 
-export const TABLE = 'bench_policies';
 const LIMIT = 20;
 
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export async function loadSearchTable(db: Kysely<unknown>, docs: readonly SyntheticPolicy[]): Promise<void> {
-  await sql.raw(`drop table if exists ${TABLE}`).execute(db);
-  await sql.raw(`create table ${TABLE} (id int primary key, title text not null, department text not null, category text not null, key_points text not null, body text not null)`).execute(db);
-  await sql.raw(searchColumnsDdl(TABLE)).execute(db);
+/**
+ * Loads the synthetic policies into the real `policies` table (all module
+ * migrations applied), published, with the search columns written exactly as
+ * src/modules/policies/commands.ts writes them — so the bench queries the
+ * same table, indexes and code (listPolicies) that GET /api/v1/policies uses.
+ */
+export async function loadPolicies(db: Db, docs: readonly SyntheticPolicy[]): Promise<void> {
   const BATCH = 200;
   for (let i = 0; i < docs.length; i += BATCH) {
     const rows = docs.slice(i, i + BATCH).map((d, k) => {
-      const v = searchColumnValues({ title: d.title, keyPoints: d.keyPoints, text: d.text });
-      return sql`(${i + k + 1}, ${d.title}, ${d.department}, ${d.category}, ${d.keyPoints}, ${d.text}, ${v.search_title}, ${v.search_points}, ${v.search_body})`;
+      const keyPoints = d.keyPoints.split('；').filter(Boolean);
+      const content = { title: d.title, department: d.department, docNumber: null, category: d.category, mode: 'apply', keyPoints, text: `<p>${d.text}</p>`, validFrom: null, validTo: null, applyFrom: null, applyTo: null, eligibility: true, benefit: null, materials: [], reviewRules: null, budget: null, contact: null, tags: [] };
+      return {
+        code: `bench-${i + k + 1}`,
+        department: d.department,
+        status: 'published' as const,
+        content: JSON.stringify(content),
+        title: d.title,
+        category: d.category,
+        mode: 'apply' as const,
+        tags: [],
+        published_version: 1,
+        search_text: [d.title, ...keyPoints, d.text].join(' '),
+        created_by: 'bench',
+        ...searchColumnValues({ title: d.title, keyPoints, text: content.text }),
+      };
     });
-    await sql`insert into ${sql.table(TABLE)} (id, title, department, category, key_points, body, search_title, search_points, search_body) values ${sql.join(rows)}`.execute(db);
+    await db.insertInto('policies').values(rows).execute();
   }
-  await sql.raw(`analyze ${TABLE}`).execute(db);
+  await sql`analyze policies`.execute(db);
 }
 
-async function ours(db: Kysely<unknown>, q: string): Promise<{ n: number; fallback: boolean }> {
-  const pq = parseSearchQuery(q);
-  const out = await searchWithFallback(pq, DEFAULT_SEARCH_COLUMNS, async (match, rank) => {
-    const r = await sql<{ id: number; title: string; rank: number }>`select id, title, ${rank} as rank from ${sql.table(TABLE)} where ${match} order by rank desc, id limit ${LIMIT}`.execute(db);
-    return r.rows;
-  });
-  return { n: out.rows.length, fallback: out.mode !== 'all' && out.mode !== 'list' };
+/** Ours: exactly what GET /api/v1/policies?q=… runs for an anonymous visitor (count, page of 20, highlights). */
+async function ours(db: Db, q: string): Promise<{ n: number; fallback: boolean }> {
+  const r = await listPolicies(db, null, { q, page: 1, pageSize: LIMIT });
+  return { n: r.items.length, fallback: r.searchMode !== undefined && r.searchMode !== 'all' && r.searchMode !== 'list' };
 }
 
-async function naive(db: Kysely<unknown>, q: string): Promise<number> {
+/** The peer: ILIKE over the plain text of every visible policy, one condition per whitespace-separated term, first 20 by id. */
+async function naive(db: Db, q: string): Promise<number> {
   const terms = q.split(/\s+/).filter(Boolean);
-  const conds = terms.map((t) => sql`(title || ' ' || key_points || ' ' || body) ilike ${`%${escapeLike(t)}%`}`);
-  const r = await sql<{ id: number }>`select id, title from ${sql.table(TABLE)} where ${sql.join(conds, sql` and `)} order by id limit ${LIMIT}`.execute(db);
+  const conds = terms.map((t) => sql<boolean>`search_text ilike ${`%${escapeLike(t)}%`}`);
+  const r = await sql<{ id: number }>`select id, title from policies where status in ('published', 'expired') and ${sql.join(conds, sql` and `)} order by id limit ${LIMIT}`.execute(db);
   return r.rows.length;
 }
 
@@ -80,7 +98,7 @@ function pct(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
-async function timeEngine(db: Kysely<unknown>, backend: SearchBenchRow['backend'], engine: SearchBenchRow['engine'], queries: readonly BenchQuery[]): Promise<SearchBenchRow> {
+async function timeEngine(db: Db, backend: SearchBenchRow['backend'], engine: SearchBenchRow['engine'], queries: readonly BenchQuery[]): Promise<SearchBenchRow> {
   // Warm-up (not timed): caches, plans, jieba's dictionary.
   for (const x of queries.slice(0, 20)) await (engine === 'qifu-search' ? ours(db, x.q) : naive(db, x.q));
   const times: number[] = [];
@@ -104,10 +122,10 @@ async function timeEngine(db: Kysely<unknown>, backend: SearchBenchRow['backend'
 }
 
 async function benchOn(h: DbHandle, backend: SearchBenchRow['backend'], docs: readonly SyntheticPolicy[], queries: readonly BenchQuery[], log: (l: string) => void): Promise<{ rows: SearchBenchRow[]; loadSeconds: number }> {
-  const db = h.db as unknown as Kysely<unknown>;
-  await migrateToLatest(h.db, [platformMigrations]);
+  const db = h.db;
+  await migrateAll(db);
   const t0 = process.hrtime.bigint();
-  await loadSearchTable(db, docs);
+  await loadPolicies(db, docs);
   const loadSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   log(`${backend}: loaded ${docs.length} policies in ${loadSeconds.toFixed(1)} s (segmenting included)`);
   const rows = [await timeEngine(db, backend, 'qifu-search', queries), await timeEngine(db, backend, 'ilike-scan', queries)];
