@@ -8,6 +8,8 @@ export interface ExplainOptions extends EvalOptions {
   catalog?: Catalog;
   /** Most near-miss sets to report (default 3). */
   maxNearMisses?: number;
+  /** Skip the pair search when a lower bound says 3+ changes are needed (default true; off only to test the bound). */
+  pruneNearMisses?: boolean;
 }
 
 export interface AttributeUse {
@@ -118,9 +120,29 @@ export interface PolicyExplanation extends Omit<Explanation, 'result'> {
   id: string;
 }
 
+/** A condition as shown to a person: its wording and its three-valued outcome. */
+export interface ConditionOutcome {
+  text: string;
+  truth: Truth;
+}
+
+/**
+ * The explanation without the tree (政策体检 lists): outcome, what to confirm, near misses,
+ * and — where asked for — each condition's wording and outcome in rule order.
+ */
+export interface CompactExplanation {
+  id: string;
+  status: Truth;
+  missing: string[];
+  nearMisses: NearMiss[];
+  conditions?: ConditionOutcome[];
+}
+
 /** Many policies prepared together: each distinct condition is evaluated once per enterprise. */
 export interface PolicySetExplainer {
   explainAll(data: unknown): PolicyExplanation[];
+  /** Like explainAll without trees; `conditions` for the statuses listed (default: true and unknown). */
+  explainCompact(data: unknown, opts?: { conditionsFor?: readonly Truth[] }): CompactExplanation[];
 }
 
 interface PreparedPolicy {
@@ -128,6 +150,8 @@ interface PreparedPolicy {
   root: Skel;
   /** Distinct atom ids used by the policy, in leaf order. */
   atoms: number[];
+  /** No condition occurs twice in the rule: the flip-count bound below is then exact. */
+  distinct: boolean;
 }
 
 interface AtomState {
@@ -173,7 +197,8 @@ function prepareSet(rules: readonly { id: string; rule: Rule }[], opts: ExplainO
           return { ...s, c: remap(s.c), a: remap(s.a), b: s.b === null ? null : remap(s.b) };
       }
     };
-    return { id, root: remap(sk.root), atoms: [...new Set(ids)] };
+    const atomsOf = [...new Set(ids)];
+    return { id, root: remap(sk.root), atoms: atomsOf, distinct: atomsOf.length === ids.length };
   });
   return { atoms, policies, skeletons };
 }
@@ -205,17 +230,76 @@ function evalAtoms(atoms: readonly PreparedAtom[], data: unknown): AtomState {
   return { truth, values, uses };
 }
 
-function explainPolicy(p: PreparedPolicy, atoms: readonly PreparedAtom[], st: AtomState, maxNear: number): Omit<Explanation, 'result'> {
+function missingOf(p: PreparedPolicy, truth: Uint8Array, uses: readonly AttributeUse[][]): string[] {
+  // Ask only for attributes of unknown conditions.
+  const missing: string[] = [];
+  for (const i of p.atoms) {
+    if (truth[i] !== U) continue;
+    for (const a of uses[i] as AttributeUse[]) if (a.missing && !missing.includes(a.name)) missing.push(a.name);
+  }
+  return missing;
+}
+
+/**
+ * Fewest flips of known conditions (true ↔ false; unknown ones cannot flip) that lift `s`
+ * off false (`up`) or bring it off true (`down`). Exact when no condition occurs twice
+ * (children then own disjoint conditions, so their counts add); `if` is not bounded (0).
+ */
+function flipsNeeded(s: Skel, truth: Uint8Array, up: boolean): number {
+  switch (s.k) {
+    case 'leaf':
+      return truth[s.leaf] === (up ? F : T) ? 1 : 0;
+    case 'and':
+    case 'or': {
+      // Off false: an AND needs every child off false, an OR one child; dually for off true.
+      const all = (s.k === 'and') === up;
+      let r = all ? 0 : Number.POSITIVE_INFINITY;
+      for (const c of s.cs) {
+        const n = flipsNeeded(c, truth, up);
+        r = all ? r + n : Math.min(r, n);
+      }
+      return r;
+    }
+    case 'not':
+      return flipsNeeded(s.c, truth, !up);
+    case 'bool':
+      return flipsNeeded(s.c, truth, up);
+    case 'if':
+      return 0;
+  }
+}
+
+function nearMissesOf(p: PreparedPolicy, atoms: readonly PreparedAtom[], st: AtomState, maxNear: number, prune = true): NearMiss[] {
+  // Near misses are sets of one or two changes: skip the pair search when more are needed.
+  if (maxNear <= 0 || (prune && p.distinct && flipsNeeded(p.root, st.truth, true) > 2)) return [];
+  return nearMisses(p, st.truth, atoms, st.uses, maxNear);
+}
+
+function conditionsOf(s: Skel, atoms: readonly PreparedAtom[], truth: Uint8Array, out: ConditionOutcome[] = []): ConditionOutcome[] {
+  switch (s.k) {
+    case 'leaf':
+      out.push({ text: (atoms[s.leaf] as PreparedAtom).text.text, truth: TRUTH[truth[s.leaf] as number] as Truth });
+      break;
+    case 'and':
+    case 'or':
+      for (const c of s.cs) conditionsOf(c, atoms, truth, out);
+      break;
+    case 'not':
+    case 'bool':
+      conditionsOf(s.c, atoms, truth, out);
+      break;
+    case 'if':
+      conditionsOf(s.c, atoms, truth, out);
+      conditionsOf(s.a, atoms, truth, out);
+      if (s.b !== null) conditionsOf(s.b, atoms, truth, out);
+  }
+  return out;
+}
+
+function explainPolicy(p: PreparedPolicy, atoms: readonly PreparedAtom[], st: AtomState, maxNear: number, prune = true): Omit<Explanation, 'result'> {
   const { truth, values, uses } = st;
   const status = kleene(p.root, truth);
-  const missing: string[] = [];
-  if (status === U) {
-    // Ask only for attributes of unknown conditions.
-    for (const i of p.atoms) {
-      if (truth[i] !== U) continue;
-      for (const a of uses[i] as AttributeUse[]) if (a.missing && !missing.includes(a.name)) missing.push(a.name);
-    }
-  }
+  const missing = status === U ? missingOf(p, truth, uses) : [];
   const build = (s: Skel): ExplainNode => {
     switch (s.k) {
       case 'leaf': {
@@ -238,7 +322,7 @@ function explainPolicy(p: PreparedPolicy, atoms: readonly PreparedAtom[], st: At
     status: TRUTH[status] as Truth,
     missing,
     tree: build(p.root),
-    nearMisses: status === F ? nearMisses(p, truth, atoms, uses, maxNear) : [],
+    nearMisses: status === F ? nearMissesOf(p, atoms, st, maxNear, prune) : [],
   };
 }
 
@@ -268,7 +352,7 @@ export function prepareExplainer(rule: Rule, opts: ExplainOptions = {}): Explain
   return {
     skeleton: skeletons[0] as Skeleton,
     explain(data) {
-      const e = explainPolicy(p, atoms, evalAtoms(atoms, data), maxNear);
+      const e = explainPolicy(p, atoms, evalAtoms(atoms, data), maxNear, opts.pruneNearMisses ?? true);
       const result = whole(data);
       return { result, ...e, matched: truthy(result) };
     },
@@ -285,7 +369,18 @@ export function preparePolicySet(policies: readonly { id: string; rule: Rule }[]
   return {
     explainAll(data) {
       const st = evalAtoms(atoms, data);
-      return prepared.map((p) => ({ id: p.id, ...explainPolicy(p, atoms, st, maxNear) }));
+      return prepared.map((p) => ({ id: p.id, ...explainPolicy(p, atoms, st, maxNear, opts.pruneNearMisses ?? true) }));
+    },
+    explainCompact(data, o = {}) {
+      const st = evalAtoms(atoms, data);
+      const withConditions = o.conditionsFor ?? ['true', 'unknown'];
+      return prepared.map((p) => {
+        const s = kleene(p.root, st.truth);
+        const status = TRUTH[s] as Truth;
+        const e: CompactExplanation = { id: p.id, status, missing: s === U ? missingOf(p, st.truth, st.uses) : [], nearMisses: s === F ? nearMissesOf(p, atoms, st, maxNear, opts.pruneNearMisses ?? true) : [] };
+        if (withConditions.includes(status)) e.conditions = conditionsOf(p.root, atoms, st.truth);
+        return e;
+      });
     },
   };
 }

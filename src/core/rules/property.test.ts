@@ -124,6 +124,33 @@ describe('property: every evaluation path agrees', () => {
     );
   });
 
+  it('the near-miss bound hides no near miss; compact = full explanation', () => {
+    fc.assert(
+      fc.property(fc.array(ruleArb, { minLength: 1, maxLength: 4 }), fc.array(recordArb, { minLength: 1, maxLength: 20 }), (rules, records) => {
+        const policies = rules.map((rule, i) => ({ id: `p${i}`, rule }));
+        const pruned = preparePolicySet(policies, { catalog });
+        const exhaustive = preparePolicySet(policies, { catalog, pruneNearMisses: false });
+        for (const rec of records) {
+          const full = exhaustive.explainAll(rec);
+          expect(pruned.explainAll(rec).map((e) => e.nearMisses)).toEqual(full.map((e) => e.nearMisses));
+          const compact = pruned.explainCompact(rec, { conditionsFor: ['true', 'false', 'unknown'] });
+          compact.forEach((c, i) => {
+            const f = full[i]!;
+            expect({ id: c.id, status: c.status, missing: c.missing, nearMisses: c.nearMisses }).toEqual({ id: f.id, status: f.status, missing: f.missing, nearMisses: f.nearMisses });
+            const leaves: Array<{ text: string; truth: string }> = [];
+            const walk = (n: typeof f.tree): void => {
+              if (n.children) n.children.forEach(walk);
+              else leaves.push({ text: n.text ?? '', truth: n.truth });
+            };
+            walk(f.tree);
+            expect(c.conditions).toEqual(leaves);
+          });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   interface JsonLogicJs {
     apply(rule: unknown, data: unknown): unknown;
   }

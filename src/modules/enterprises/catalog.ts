@@ -1,5 +1,6 @@
 import type { Catalog } from '../../core/rules/index.ts';
 import { appendAudit, type Actor } from '../../platform/audit.ts';
+import { markChanged } from '../../platform/changes.ts';
 import type { Db, Executor } from '../../platform/db/schema.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import { ATTRIBUTE_KEY_PATTERN, BUILTIN_ATTRIBUTES, BUILTIN_BY_KEY, isReservedKey, type AttributeDef, type AttributeType } from './domain/attributes.ts';
@@ -38,7 +39,7 @@ export async function addAttribute(db: Db, actor: Actor, input: NewAttribute): P
   if (!label) throw Errors.validation('label', '名称不能为空');
   const options = input.options ? [...new Set(input.options.map((o) => o.trim()).filter(Boolean))] : null;
   if (input.type === 'enum' && (!options || options.length === 0)) throw Errors.validation('options', '枚举类型必须给出可选值');
-  return db.transaction().execute(async (tx) => {
+  const created = await db.transaction().execute(async (tx) => {
     const exists = await tx.selectFrom('enterprise_attributes').select('key').where('key', '=', input.key).executeTakeFirst();
     if (exists) throw new AppError('ATTRIBUTE_EXISTS', 409, '属性已存在', { field: 'key' });
     await tx
@@ -46,6 +47,8 @@ export async function addAttribute(db: Db, actor: Actor, input: NewAttribute): P
       .values({ key: input.key, label, type: input.type, unit: input.unit ?? null, options: options ? JSON.stringify(options) : null, description: input.description ?? null })
       .execute();
     await appendAudit(tx, actor, { action: 'enterprise.attribute.create', target: `attribute:${input.key}`, change: { ...input, options } });
-    return { key: input.key, label, type: input.type, unit: input.unit ?? null, options, description: input.description ?? null, builtin: false };
+    return { key: input.key, label, type: input.type, unit: input.unit ?? null, options, description: input.description ?? null, builtin: false } satisfies AttributeDef;
   });
+  markChanged('attributes');
+  return created;
 }

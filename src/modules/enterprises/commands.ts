@@ -1,5 +1,6 @@
 import type { AuthUser } from '../../platform/access.ts';
 import type { Actor } from '../../platform/audit.ts';
+import { markChanged } from '../../platform/changes.ts';
 import type { Db } from '../../platform/db/schema.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import { loadCatalog } from './catalog.ts';
@@ -47,7 +48,7 @@ export async function importEnterprises(db: Db, actor: Actor, filename: string, 
     good.push(values);
     goodRows.push(r.row);
   }
-  return db.transaction().execute(async (tx) => {
+  const result = await db.transaction().execute(async (tx) => {
     const imp = await tx
       .insertInto('enterprise_imports')
       .values({ actor: actor.username, filename: filename.slice(0, 200), total: sheet.rows.length, inserted: 0, updated: 0, unchanged: 0, failed: 0, errors: '[]' })
@@ -65,6 +66,8 @@ export async function importEnterprises(db: Db, actor: Actor, filename: string, 
       .execute();
     return { importId, total: sheet.rows.length, inserted: res.inserted, updated: res.updated, unchanged: res.unchanged, failed, unknownColumns: sheet.unknownColumns, errors: errors.slice(0, 200) };
   });
+  markChanged('enterprises');
+  return result;
 }
 
 /** Fields an enterprise may report about itself; everything else comes from registration data. */
@@ -91,5 +94,6 @@ export async function saveEnterprise(db: Db, user: AuthUser, actor: Actor, input
     const res = await upsertEnterprises(tx, actor, [values], { source: 'api', defaultDistrict, auditAction: `enterprise.${mode}`, auditTarget: `enterprise:${uscc}` });
     if (res.errors.length) throw Errors.validation(res.errors[0]!.column, res.errors[0]!.reason);
   });
+  markChanged('enterprises');
   return uscc;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { appendAudit, SYSTEM_ACTOR } from '../../platform/audit.ts';
+import { markChanged } from '../../platform/changes.ts';
 import type { Db } from '../../platform/db/schema.ts';
 import type { EnterpriseRecord } from './domain/record.ts';
 
@@ -32,8 +33,14 @@ export async function insertRecords(db: Db, records: Iterable<EnterpriseRecord>,
       `.execute(tx);
       const inserted = Number(res.numAffectedRows ?? 0);
       written += inserted;
-      if (inserted > 0) await appendAudit(tx, SYSTEM_ACTOR, { action: 'enterprise.seed', target: `enterprise:${first}+${n}`, change: { inserted } });
+      if (inserted > 0) {
+        await appendAudit(tx, SYSTEM_ACTOR, { action: 'enterprise.seed', target: `enterprise:${first}+${n}`, change: { inserted } });
+        // Bulk inserts bypass the change log: a generation counter tells caches (the matching service) to reload.
+        await sql`insert into settings (key, value) values ('enterprises.bulk_generation', '1'::jsonb)
+          on conflict (key) do update set value = to_jsonb((settings.value #>> '{}')::bigint + 1)`.execute(tx);
+      }
     });
+    markChanged('enterprises');
     opts.onProgress?.(written);
   };
   for (const r of records) {

@@ -3,6 +3,7 @@ import { preparePolicySet } from '../../core/rules/index.ts';
 import type { AuthUser } from '../../platform/access.ts';
 import { appendAudit, type Actor } from '../../platform/audit.ts';
 import type { Db, Executor, Tx } from '../../platform/db/schema.ts';
+import { markChanged } from '../../platform/changes.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import { scheduleJob } from '../../platform/jobs.ts';
 import { searchColumnValues } from '../../platform/search/index.ts';
@@ -121,6 +122,7 @@ export async function transition(db: Db, actor: Actor, user: AuthUser | null, id
     await appendAudit(tx, actor, { action: `policy.${action}`, target: `policy:${id}`, change: { from: p.status, to, version, note: note ?? null } });
     return { status: to, version };
   });
+  markChanged('policies');
   return result;
 }
 

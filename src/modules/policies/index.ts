@@ -2,6 +2,7 @@ import { appendAudit, SYSTEM_ACTOR } from '../../platform/audit.ts';
 import type { ModuleManifest } from '../../platform/module.ts';
 import { EXPIRE_JOB, MATCH_JOB, recomputeMatches, transition } from './commands.ts';
 import { policyMigrations } from './migrations.ts';
+import { rematchWorker } from './rematch.ts';
 import { policyRoutes } from './routes.ts';
 import { seedDemoPolicies } from './seed.ts';
 
@@ -13,6 +14,8 @@ export const policiesModule: ModuleManifest = {
   name: 'policies',
   migrations: policyMigrations,
   routes: policyRoutes,
+  // P-4/P-6: enterprises changed since the durable cursor are re-matched and pushed to.
+  workers: (ctx) => rematchWorker(ctx.db, ctx.log),
   jobs: {
     // P-2: a published policy expires automatically at the end of its validity.
     async [EXPIRE_JOB](payload, tx) {

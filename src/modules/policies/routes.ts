@@ -5,6 +5,7 @@ import { AppError, Errors } from '../../platform/errors.ts';
 import type { AppContext } from '../../platform/module.ts';
 import { allEnterpriseRecords, assertCanSee, findEnterprise, rowToFlat, rulesCatalog } from '../enterprises/index.ts';
 import { policyCheckup } from './checkup.ts';
+import { matchingService } from './matching.ts';
 import { policyMatchRoutes } from './match-routes.ts';
 import { actorOf, createPolicy, transition, updateDraft } from './commands.ts';
 import { CATEGORIES, MAX_TEXT, type PolicyContent } from './domain/content.ts';
@@ -156,12 +157,27 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
   );
 
   // 政策体检 (P-4) — contract of issue 5.
-  app.get('/enterprises/:uscc/policy-checkup', { config: { access: 'authenticated' }, schema: { tags: ['policies'], summary: '政策体检：可享、差一点、待确认', params: Type.Object({ uscc: Type.String({ pattern: '^[0-9A-Za-z]{18}$' }) }) } }, async (req) => {
-    const row = await findEnterprise(db, (req.params as { uscc: string }).uscc.toUpperCase());
-    if (!row) throw Errors.notFound('企业');
-    await assertCanSee(db, req.user!, row);
-    return policyCheckup(db, rowToFlat(row), await rulesCatalog(db), today());
-  });
+  // Served from the matching service's memory: no database work per request beyond authentication.
+  const matching = matchingService(db);
+  app.get(
+    '/enterprises/:uscc/policy-checkup',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['policies'],
+        summary: '政策体检：可享、差一点、待确认',
+        params: Type.Object({ uscc: Type.String({ pattern: '^[0-9A-Za-z]{18}$' }) }),
+        querystring: Type.Object({ detail: Type.Optional(Type.Literal('full', { description: '附完整解释树' })) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => {
+      const uscc = (req.params as { uscc: string }).uscc.toUpperCase();
+      const found = await matching.record(uscc);
+      if (!found) throw Errors.notFound('企业');
+      await assertCanSee(db, req.user!, { uscc, street: typeof found.record.street === 'string' ? found.record.street : null });
+      return policyCheckup(found.snap, found.record, { detail: (req.query as { detail?: 'full' }).detail });
+    },
+  );
 
   // 试算: test a draft rule against one enterprise and count today's matches, before publishing.
   app.post(

@@ -1,0 +1,193 @@
+import { sql } from 'kysely';
+import { createColumnStore, preparePolicySet, rowRecord, setRecord, type Catalog, type ColumnStore, type JsonValue, type PolicySetExplainer } from '../../core/rules/index.ts';
+import { changeCounter } from '../../platform/changes.ts';
+import type { Executor } from '../../platform/db/schema.ts';
+import { allEnterpriseRecords, findEnterprise, rowToFlat, rulesCatalog } from '../enterprises/index.ts';
+import { activePolicies, type ActivePolicy } from './queries.ts';
+
+/**
+ * The matching service (P-4, issue 5 item 5): the active policies kept compiled
+ * and every enterprise kept in memory as typed-array columns (src/core/rules
+ * columns: ~200 bytes per enterprise, so 3.3 M fit in well under 1 GB), so a
+ * 政策体检 needs no database round trip for the enterprise or the policies.
+ *
+ * It follows the database, it does not lead it: the source of truth stays in
+ * PostgreSQL. Changes are picked up from the enterprise change log
+ * (`enterprise_changes.id` is the cursor; every registry write goes through
+ * it), from a bulk-seed generation counter, and from a fingerprint of the
+ * published policy set and the attribute catalog — all read in ONE query, at
+ * most every `maxStaleMs` (default 1 s), so writes by another process (the
+ * CLI) show within a second and writes by this process at once (`invalidate`).
+ */
+export interface MatchingSnapshot {
+  store: ColumnStore;
+  catalog: Catalog;
+  today: string;
+  policies: ActivePolicy[];
+  byId: Map<string, ActivePolicy>;
+  explainer: PolicySetExplainer;
+}
+
+interface Fingerprint {
+  cursor: number;
+  bulk: string;
+  policies: string;
+  catalog: string;
+}
+
+const FINGERPRINT = sql<{ cursor: string | number | null; bulk: unknown; pn: string | number; pat: Date | string | null; pv: string | number | null; cn: string | number; cat: Date | string | null }>`
+  select
+    (select max(id) from enterprise_changes) as cursor,
+    (select value from settings where key = 'enterprises.bulk_generation') as bulk,
+    (select count(*) from policies where status = 'published') as pn,
+    (select max(updated_at) from policies) as pat,
+    (select sum(published_version) from policies where status = 'published') as pv,
+    (select count(*) from enterprise_attributes) as cn,
+    (select max(created_at) from enterprise_attributes) as cat`;
+
+const iso = (d: Date | string | null): string => (d === null ? '' : new Date(d).toISOString());
+
+export class MatchingService {
+  private snap: MatchingSnapshot | null = null;
+  private fp: Fingerprint | null = null;
+  private rowOf = new Map<string, number>();
+  private checkedAt = 0;
+  private dirty = true;
+  private seen = '';
+  private syncing: Promise<MatchingSnapshot> | null = null;
+
+  constructor(
+    private readonly db: Executor,
+    private readonly opts: { maxStaleMs?: number; today?: () => string } = {},
+  ) {}
+
+  /** Called by writers in this process: the next read re-checks the database first. */
+  invalidate(): void {
+    this.dirty = true;
+  }
+
+  private today(): string {
+    return this.opts.today ? this.opts.today() : new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  }
+
+  /** The current snapshot, synchronised with the database when it may be stale. */
+  async snapshot(): Promise<MatchingSnapshot> {
+    // Writers in this process bump these after commit: re-read at once instead of within maxStaleMs.
+    const counters = `${changeCounter('enterprises')}|${changeCounter('policies')}|${changeCounter('attributes')}`;
+    if (counters !== this.seen) {
+      this.seen = counters;
+      this.dirty = true;
+    }
+    const fresh = !this.dirty && this.snap && Date.now() - this.checkedAt < (this.opts.maxStaleMs ?? 1000) && this.snap.today === this.today();
+    if (fresh) return this.snap!;
+    // One sync at a time; concurrent requests share it.
+    this.syncing ??= this.sync().finally(() => {
+      this.syncing = null;
+    });
+    return this.syncing;
+  }
+
+  private async sync(): Promise<MatchingSnapshot> {
+    this.dirty = false;
+    const r = (await FINGERPRINT.execute(this.db)).rows[0]!;
+    this.checkedAt = Date.now();
+    const fp: Fingerprint = {
+      cursor: Number(r.cursor ?? 0),
+      bulk: JSON.stringify(r.bulk ?? null),
+      policies: `${r.pn}|${iso(r.pat)}|${r.pv ?? 0}`,
+      catalog: `${r.cn}|${iso(r.cat)}`,
+    };
+    const today = this.today();
+    const prev = this.fp;
+    let snap = this.snap;
+    if (!snap || !prev || prev.catalog !== fp.catalog || prev.bulk !== fp.bulk) {
+      snap = await this.loadAll(today);
+    } else {
+      if (fp.cursor > prev.cursor) {
+        const changed = await this.db.selectFrom('enterprise_changes').select('uscc').distinct().where('id', '>', prev.cursor).where('id', '<=', fp.cursor).execute();
+        for (const { uscc } of changed) {
+          if (!(await this.refreshOne(snap, uscc))) {
+            snap = await this.loadAll(today); // out of room: rebuild with more capacity
+            break;
+          }
+        }
+      }
+      if (prev.policies !== fp.policies || snap.today !== today) snap = { ...snap, today, ...(await this.compile(snap.catalog, today)) };
+    }
+    this.fp = fp;
+    this.snap = snap;
+    return snap;
+  }
+
+  private async compile(catalog: Catalog, today: string): Promise<Pick<MatchingSnapshot, 'policies' | 'byId' | 'explainer'>> {
+    const policies = await activePolicies(this.db);
+    return {
+      policies,
+      byId: new Map(policies.map((p) => [String(p.id), p])),
+      explainer: preparePolicySet(
+        policies.map((p) => ({ id: String(p.id), rule: p.content.eligibility })),
+        { catalog, today },
+      ),
+    };
+  }
+
+  private async loadAll(today: string): Promise<MatchingSnapshot> {
+    const catalog = await rulesCatalog(this.db);
+    const count = Number((await sql<{ n: string | number }>`select count(*) as n from enterprises`.execute(this.db)).rows[0]!.n);
+    // Head-room for enterprises registered while we run; past it the store is rebuilt.
+    const store = createColumnStore(catalog, Math.ceil(count * 1.1) + 1024);
+    const rowOf = new Map<string, number>();
+    for await (const { uscc, record } of allEnterpriseRecords(this.db)) {
+      const row = rowOf.size;
+      setRecord(store, row, record);
+      rowOf.set(uscc, row);
+    }
+    store.rows = rowOf.size;
+    this.rowOf = rowOf;
+    return { store, catalog, today, ...(await this.compile(catalog, today)) };
+  }
+
+  /** Re-reads one enterprise into the store; false when the store has no room for a new one. */
+  private async refreshOne(snap: MatchingSnapshot, uscc: string): Promise<boolean> {
+    const row = await findEnterprise(this.db, uscc);
+    if (!row) return true;
+    let at = this.rowOf.get(uscc);
+    if (at === undefined) {
+      if (snap.store.rows >= snap.store.capacity) return false;
+      at = snap.store.rows;
+      this.rowOf.set(uscc, at);
+    }
+    setRecord(snap.store, at, rowToFlat(row));
+    return true;
+  }
+
+  /** One enterprise's attributes as the rules see them, or null when it is not registered. */
+  async record(uscc: string): Promise<{ snap: MatchingSnapshot; record: Record<string, JsonValue> } | null> {
+    let snap = await this.snapshot();
+    let row = this.rowOf.get(uscc);
+    if (row === undefined) {
+      // Registered since the last sync (e.g. by another process)? Look once.
+      this.invalidate();
+      snap = await this.snapshot();
+      row = this.rowOf.get(uscc);
+      if (row === undefined) return null;
+    }
+    return { snap, record: rowRecord(snap.store, row) };
+  }
+
+  get size(): number {
+    return this.rowOf.size;
+  }
+}
+
+// One service per database handle: the server, each test app and the CLI each get their own.
+const services = new WeakMap<object, MatchingService>();
+
+export function matchingService(db: Executor): MatchingService {
+  let s = services.get(db);
+  if (!s) {
+    s = new MatchingService(db);
+    services.set(db, s);
+  }
+  return s;
+}
