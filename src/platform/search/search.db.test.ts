@@ -154,6 +154,72 @@ describe('search on the database (P-3)', () => {
     expect(fuzzy.rows[0]?.title).toBe('政策性融资担保贷款贴息');
   });
 
+  it('ranks exactly as ts_rank_cd over the head tsvector (the head @@ shortcut changes no rank)', async () => {
+    for (const text of ['融资担保', '贴息', '贷款 贴息 创业', '补贴', '专精特新 奖励', '担保贷款']) {
+      const q = parseSearchQuery(text);
+      for (const mode of ['all', 'any'] as const) {
+        const ours = await sql<{ id: number; rank: number }>`select id, ${searchRank(q, mode)} as rank from search_docs order by id`.execute(db);
+        // The same tsquery written without the shortcut, straight over every row.
+        const words = mode === 'all' ? q.terms.map((t) => [t.word, ...(t.parts.length > 1 ? [t.parts] : [])]) : [];
+        const tsq =
+          mode === 'all'
+            ? sql.join(
+                words.map(([w, parts]) => (parts ? sql`(plainto_tsquery('simple', ${w as string}) || (${sql.join((parts as string[]).map((x) => sql`plainto_tsquery('simple', ${x})`), sql` && `)}))` : sql`plainto_tsquery('simple', ${w as string})`)),
+                sql` && `,
+              )
+            : sql.join([...new Set(q.terms.flatMap((t) => [t.word, ...t.parts]))].map((x) => sql`plainto_tsquery('simple', ${x})`), sql` || `);
+        const plain = await sql<{ id: number; rank: number }>`select id, ts_rank_cd(search_head_doc, ${tsq})::float8 as rank from search_docs order by id`.execute(db);
+        expect(ours.rows, `${text} ${mode}`).toEqual(plain.rows);
+        expect(ours.rows.some((r) => r.rank > 0), text).toBe(true);
+      }
+    }
+  });
+
+  it('hides the tsquery from the planner (an InitPlan), so a common term does not tip it into a scan that detoasts every body tsvector', async () => {
+    // With the literal tsquery the planner sees that 贴息 is in a large share of
+    // the rows and, on 10,000 policies, picks a sequential scan that evaluates
+    // @@ on every row's TOASTed body tsvector (docs/search.md "Performance").
+    // The InitPlan's value is unknown at plan time: default selectivity, GIN
+    // bitmap scan. Shown as `(InitPlan 1).col1` (PostgreSQL 18) or `$0` (15).
+    const q = parseSearchQuery('贴息');
+    const plan = await sql<{ 'QUERY PLAN': string }>`explain select id, ${searchRank(q)} as rank from search_docs where ${searchMatch(q)} order by rank desc, id limit 20`.execute(db);
+    const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toMatch(/search_doc @@ (\(InitPlan \d+\)\.col1|\$\d+)/);
+    expect(text).toMatch(/search_head_doc @@ (\(InitPlan \d+\)\.col1|\$\d+)/);
+    expect(text).not.toContain('::tsquery');
+    for (const mode of ['all', 'any'] as const) {
+      const n = await sql<{ n: number }>`select count(*)::int as n from search_docs where ${searchMatch(q, mode)}`.execute(db);
+      const direct = await sql<{ n: number }>`select count(*)::int as n from search_docs where search_doc @@ plainto_tsquery('simple', '贴息')`.execute(db);
+      expect(n.rows[0]!.n).toBe(direct.rows[0]!.n);
+      expect(n.rows[0]!.n).toBeGreaterThan(3);
+    }
+  });
+
+  it('a caller that pages decides what "found" means: a page past the end does not fall back', async () => {
+    const q = parseSearchQuery('融资担保');
+    const modes: string[] = [];
+    let total = 0;
+    const out = await searchWithFallback(
+      q,
+      DEFAULT_SEARCH_COLUMNS,
+      async (match, _rank, mode) => {
+        modes.push(mode);
+        total = (await sql<{ n: number }>`select count(*)::int as n from search_docs where ${match}`.execute(db)).rows[0]!.n;
+        return [] as Row[]; // as if the page were past the end
+      },
+      () => total > 0,
+    );
+    expect(out).toEqual({ rows: [], mode: 'all' });
+    expect(modes).toEqual(['all']);
+    // The default test (rows returned) walks every fallback.
+    const walked: string[] = [];
+    await searchWithFallback(q, DEFAULT_SEARCH_COLUMNS, async (_m, _r, mode) => {
+      walked.push(mode);
+      return [] as Row[];
+    });
+    expect(walked).toEqual(['all', 'fuzzy', 'any']);
+  });
+
   it('highlights the stored text for the hits', async () => {
     const pq = parseSearchQuery('融资担保');
     expect(highlightMarked(DOCS[0]!.body, pq.tokens, 40)).toContain('«融资担保»');
