@@ -1,4 +1,4 @@
-import { AuditOutlined, BankOutlined, FileSearchOutlined, HomeOutlined, MedicineBoxOutlined, ProfileOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
+import { AuditOutlined, BankOutlined, BellOutlined, FileSearchOutlined, HomeOutlined, MedicineBoxOutlined, ProfileOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { AccessFlag } from './access';
 import type { MessageKey } from './locales';
@@ -8,6 +8,7 @@ import { EnterpriseDetailPage } from './pages/enterprises/detail';
 import { EnterpriseListPage } from './pages/enterprises/list';
 import { MyEnterprisePage } from './pages/enterprises/mine';
 import { HomePage } from './pages/home/welcome';
+import { MessagesPage } from './pages/messages';
 import { PolicyCheckupPage } from './pages/policies/checkup';
 import { PolicyDetailPage } from './pages/policies/detail';
 import { PolicyEditPage } from './pages/policies/edit';
@@ -45,6 +46,8 @@ export const appRoutes: readonly AppRoute[] = [
   { path: '/policies/:id', key: 'policy', label: 'menu.policies', icon: <FileSearchOutlined />, hidden: true, element: <PolicyDetailPage /> },
   { path: '/policies/:id/edit', key: 'policy-edit', label: 'menu.policyEdit', icon: <FileSearchOutlined />, access: 'managePolicies', hidden: true, element: <PolicyEditPage /> },
   { path: '/policy-checkup', key: 'policy-checkup', label: 'menu.policyCheckup', icon: <MedicineBoxOutlined />, access: 'ownEnterprise', element: <PolicyCheckupPage /> },
+  // 消息 (P-6): opened from the header bell, not a menu entry.
+  { path: '/messages', key: 'messages', label: 'menu.messages', icon: <BellOutlined />, access: 'ownEnterprise', hidden: true, element: <MessagesPage /> },
   { path: '/enterprise-attributes', key: 'enterprise-attributes', label: 'menu.enterpriseAttributes', icon: <ProfileOutlined />, access: 'viewEnterprises', element: <AttributeCatalogPage /> },
   { path: '/users', key: 'users', label: 'menu.users', icon: <TeamOutlined />, access: 'manageUsers', element: <UserListPage /> },
   { path: '/audit', key: 'audit', label: 'menu.audit', icon: <AuditOutlined />, access: 'viewAudit', element: <AuditListPage /> },

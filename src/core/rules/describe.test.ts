@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeLeaf } from './describe.ts';
 import { explainRule } from './explain.ts';
-import type { Catalog } from './types.ts';
+import type { Catalog, Rule } from './types.ts';
 
 const catalog: Catalog = {
   employees: { type: 'number', label: '从业人数' },
@@ -16,7 +16,7 @@ const v = (name: string) => ({ var: name });
 const ENGLISH = /\b(contains|does not|starts with|start with|in|not|is true|is false|has|any|all|lacks|some|of|outside)\b/;
 
 describe('describeLeaf: Chinese wording of one condition and its negation', () => {
-  const cases: Array<[string, unknown, string, string]> = [
+  const cases: Array<[string, Rule, string, string]> = [
     ['comparison', { '<=': [v('employees'), 300] }, '从业人数 ≤ 300', '从业人数 > 300'],
     ['flipped comparison', { '<': [100, v('employees')] }, '从业人数 > 100', '从业人数 ≤ 100'],
     ['equality', { '==': [v('creditGrade'), 'A'] }, '信用等级 = A', '信用等级 ≠ A'],

@@ -81,11 +81,20 @@ export async function listPolicies(
     query,
     DEFAULT_SEARCH_COLUMNS,
     async (match, rank) => {
-      const hits = q
+      // `offset 0` keeps the planner from flattening the inner query, so the
+      // rank is computed in the scan and the window buffers only (id, rank);
+      // flattened, it buffered every match's head tsvector and spilled to disk
+      // on native PostgreSQL (work_mem 4 MB) for a term in most policies.
+      const matches = q
         .where(match)
-        .select((eb) => ['id', sql<number>`${rank}`.as('rank'), eb.fn.countAll<string>().over().as('total')])
-        .orderBy('rank', 'desc')
-        .orderBy('id', 'desc')
+        .select(['id', sql<number>`${rank}`.as('rank')])
+        .offset(0)
+        .as('m');
+      const hits = db
+        .selectFrom(matches)
+        .select((eb) => ['m.id', 'm.rank', eb.fn.countAll<string>().over().as('total')])
+        .orderBy('m.rank', 'desc')
+        .orderBy('m.id', 'desc')
         .limit(f.pageSize)
         .offset(offset)
         .as('hit');

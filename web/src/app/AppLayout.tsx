@@ -1,9 +1,10 @@
 import { DownOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { App, Avatar, Breadcrumb, Button, Dropdown, Flex, Layout, Menu, Result, Spin, Typography, type MenuProps } from 'antd';
 import { useMemo, useState } from 'react';
-import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { matchPath, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { accessFor, allowed } from '../access';
 import type { Session } from '../api/types';
+import { MessageBell } from '../pages/messages/Bell';
 import { appRoutes, type AppRoute } from '../routes';
 import { useAuthActions, useOrg, useSession } from './auth';
 import { ChangePasswordModal } from './ChangePasswordModal';
@@ -16,10 +17,13 @@ import { describeScope } from './scope';
 
 const { Header, Sider, Content } = Layout;
 
-/** The menu entry for a location: exact match, else the longest path prefix. */
+/** The menu entry for a location: exact match, else the most specific pattern (/policies/:id/edit), else the longest path prefix. */
 function activeRoute(routes: readonly AppRoute[], pathname: string): AppRoute | undefined {
   const exact = routes.find((r) => r.path === pathname);
   if (exact) return exact;
+  const statics = (p: string) => p.split('/').filter((s) => s && !s.startsWith(':')).length;
+  const pattern = routes.filter((r) => r.path.includes(':') && matchPath({ path: r.path, end: true }, pathname)).sort((a, b) => statics(b.path) - statics(a.path))[0];
+  if (pattern) return pattern;
   return routes
     .filter((r) => r.path !== '/' && pathname.startsWith(`${r.path}/`))
     .sort((a, b) => b.path.length - a.path.length)[0];
@@ -70,6 +74,8 @@ function Shell({ session }: { session: Session }) {
   // Hidden routes (detail pages) are reachable by link but are no menu entries or shortcuts.
   const visible = useMemo(() => appRoutes.filter((r) => !r.hidden && allowed(access, r.access)), [access]);
   const active = activeRoute(appRoutes, location.pathname);
+  // Detail pages highlight the menu entry they belong to (/policies/12/edit → 惠企政策).
+  const menuEntry = active && !active.hidden ? active : activeRoute(appRoutes.filter((r) => !r.hidden), location.pathname);
   const scope = describeScope(user, org.data, t);
 
   const menuItems: MenuProps['items'] = visible.map((r) => ({ key: r.key, icon: r.icon, label: t(r.label) }));
@@ -114,7 +120,7 @@ function Shell({ session }: { session: Session }) {
 
   // A page the role may not open (typed URL, stale bookmark) gets 403, not a blank.
   let page = <Outlet />;
-  if (active && !allowed(access, active.access)) {
+  if ((active && !allowed(access, active.access)) || (menuEntry && !allowed(access, menuEntry.access))) {
     page = <Result status="403" title="403" subTitle={t('errors.FORBIDDEN')} extra={<Button onClick={() => navigate('/')}>{t('common.backHome')}</Button>} />;
   }
 
@@ -134,7 +140,7 @@ function Shell({ session }: { session: Session }) {
             theme="dark"
             mode="inline"
             data-testid="side-menu"
-            selectedKeys={active ? [active.key] : []}
+            selectedKeys={menuEntry ? [menuEntry.key] : []}
             items={menuItems}
             onClick={({ key }) => {
               const target = visible.find((r) => r.key === key);
@@ -160,6 +166,7 @@ function Shell({ session }: { session: Session }) {
               ]}
             />
             <Flex align="center" gap={20}>
+              {user.role === 'enterprise' ? <MessageBell /> : null}
               <LangSwitch />
               <Dropdown menu={{ items: userMenu, onClick: ({ key }) => void onUserMenu(key) }} trigger={['click']} placement="bottomRight">
                 <Button type="text" data-testid="user-menu" style={{ height: 40 }}>

@@ -1,4 +1,4 @@
-import { api } from '../../api/client';
+import { api, download } from '../../api/client';
 import type { Page } from '../../api/types';
 
 // The /api/v1 policies contract (SPEC P-1…P-4). Money is integer fen.
@@ -177,4 +177,53 @@ export function fetchMatches(id: number, status: 'eligible' | 'unknown' | 'near'
 
 export function fetchCheckup(uscc: string): Promise<Checkup> {
   return api.get<Checkup>(`/api/v1/enterprises/${encodeURIComponent(uscc)}/policy-checkup`);
+}
+
+// ---------- eligible enterprises of a policy (P-4, issue 5 item 7) ----------
+
+export interface CountBucket {
+  /** Street code or GB/T 4754 门类 letter; null = not recorded. */
+  code: string | null;
+  name: string;
+  count: number;
+}
+
+export interface EligibleStats {
+  policyId: number;
+  version: number;
+  total: number;
+  byStreet: CountBucket[];
+  byIndustry: CountBucket[];
+}
+
+export interface EligibleEnterprise {
+  uscc: string;
+  name: string;
+  street: string | null;
+  streetName: string | null;
+  industry: string | null;
+  industryName: string | null;
+  section: string | null;
+  sectionName: string | null;
+}
+
+export function fetchEligibleStats(id: number): Promise<EligibleStats> {
+  return api.get<EligibleStats>(`${BASE}/${id}/matches/stats`);
+}
+
+export function fetchEligibleEnterprises(id: number, page: number, pageSize: number): Promise<Page<EligibleEnterprise> & { version: number }> {
+  return api.get(`${BASE}/${id}/matches/enterprises`, { page, pageSize });
+}
+
+export function exportEligible(id: number): Promise<string> {
+  return download(`${BASE}/${id}/matches/export.xlsx`, undefined, `policy-${id}-eligible.xlsx`);
+}
+
+// ---------- benefit 试算 (formula editor) ----------
+
+export type Benefit = NonNullable<PolicyContent['benefit']>;
+export type BenefitResult = { status: 'ok'; fen: number; raw: number; capped: boolean; rounding: string } | { status: 'unknown'; missing: string[] };
+
+export function tryBenefit(benefit: Benefit, uscc: string): Promise<BenefitResult> {
+  return api.post<BenefitResult>(`${BASE}/try-benefit`, { benefit, uscc });
 }

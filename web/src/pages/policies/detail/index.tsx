@@ -1,6 +1,6 @@
 import { ArrowLeftOutlined, EditOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Flex, Input, Modal, Popconfirm, Result, Skeleton } from 'antd';
+import { App, Button, Flex, Input, Modal, Popconfirm, Result, Skeleton, Tabs } from 'antd';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { accessFor } from '../../../access';
@@ -9,6 +9,7 @@ import { useSession } from '../../../app/auth';
 import { errorText } from '../../../app/errors';
 import { useI18n } from '../../../app/i18n';
 import { fetchPolicy, policyAction, type PolicyAction, type PolicyDetail } from '../api';
+import { EligiblePanel } from '../components/EligiblePanel';
 import { PolicyView } from '../components/PolicyView';
 import { policyKeys, statusKey } from '../format';
 
@@ -95,7 +96,18 @@ export function PolicyDetailPage() {
           {t('pages.policies.backToList')}
         </Button>
       </div>
-      <PolicyView policy={p} staff={access.policyStaff} actions={owner ? <Actions policy={p} /> : null} />
+      {/* 可享企业 (P-4): admin and leader for every policy, department staff for their own department's. */}
+      {p.version > 0 && (user?.role === 'admin' || user?.role === 'leader' || (user?.role === 'dept' && user.department === p.department)) ? (
+        <Tabs
+          destroyOnHidden
+          items={[
+            { key: 'detail', label: t('pages.policies.tab.detail'), children: <PolicyView policy={p} staff={access.policyStaff} actions={owner ? <Actions policy={p} /> : null} /> },
+            { key: 'eligible', label: <span data-testid="tab-eligible">{t('pages.policies.tab.eligible')}</span>, children: <EligiblePanel policy={p} /> },
+          ]}
+        />
+      ) : (
+        <PolicyView policy={p} staff={access.policyStaff} actions={owner ? <Actions policy={p} /> : null} />
+      )}
     </Flex>
   );
 }

@@ -11,8 +11,10 @@ import { isValidUscc } from '../../../app/uscc';
 import { PageHeader } from '../../../app/PageHeader';
 import type { AttributeDef } from '../../enterprises/api';
 import { fenToWan, isValidDate, useAttributes, wanToFen } from '../../enterprises/format';
-import { CATEGORIES, createPolicy, fetchPolicy, tryRule, updatePolicy, type PolicyContent, type PolicyDetail, type TryResult } from '../api';
+import { CATEGORIES, createPolicy, fetchPolicy, tryBenefit, tryRule, updatePolicy, type BenefitResult, type PolicyContent, type PolicyDetail, type TryResult } from '../api';
+import { BenefitEditor } from '../components/BenefitEditor';
 import { ExplainTree, NearMissList } from '../components/ExplainTree';
+import { fromBenefit, IncompleteFormula, toBenefit, type BenefitDraft } from '../formula';
 import { RuleBuilder } from '../components/RuleBuilder';
 import { policyKeys } from '../format';
 import { describeRule, emptyGroup, fromLogic, IncompleteRule, toLogic, type Group } from '../rules';
@@ -32,27 +34,34 @@ interface FormValues {
   materials?: string;
   tags?: string[];
   budget?: number | null;
-  benefitWan?: number | null;
+  benefit?: BenefitDraft;
   owner?: string;
   phone?: string;
   qaOwner?: string;
   eligibility?: Group;
 }
 
+const YUAN = new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const formatYuan = (fen: number): string => `${YUAN.format(fen / 100)} 元`;
+
 const lines = (s: string | undefined) => (s ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
 const orNull = (s: string | undefined) => (s?.trim() ? s.trim() : null);
 
 /** The 试算 panel: the rule against every enterprise today, and one enterprise condition by condition. */
-function TryPanel({ rule }: { rule: () => unknown }) {
+function TryPanel({ rule, benefit }: { rule: () => unknown; benefit: () => PolicyContent['benefit'] }) {
   const { t, lang } = useI18n();
   const [uscc, setUscc] = useState('');
   const [error, setError] = useState<string | null>(null);
   const run = useMutation({
-    mutationFn: ({ r, u }: { r: unknown; u?: string }) => tryRule(r, u),
+    // With an enterprise and a formula: the amount it would receive, computed by the server like the real payout.
+    mutationFn: async ({ r, u, b }: { r: unknown; u?: string; b: PolicyContent['benefit'] }): Promise<TryResult & { amount?: BenefitResult }> => {
+      const res = await tryRule(r, u);
+      return u && b ? { ...res, amount: await tryBenefit(b, u) } : res;
+    },
     onError: (err) => setError(errorText(err, lang, t)),
     onSuccess: () => setError(null),
   });
-  const result: TryResult | undefined = run.data;
+  const result = run.data;
   function go() {
     const u = uscc.trim().toUpperCase();
     if (u && !isValidUscc(u)) {
@@ -66,7 +75,14 @@ function TryPanel({ rule }: { rule: () => unknown }) {
       setError(t('pages.policies.builder.incomplete'));
       return;
     }
-    run.mutate({ r, u: u || undefined });
+    let b: PolicyContent['benefit'];
+    try {
+      b = benefit();
+    } catch {
+      setError(t('pages.policies.formula.incomplete'));
+      return;
+    }
+    run.mutate({ r, u: u || undefined, b });
   }
   return (
     <Card title={t('pages.policies.try.title')} size="small" data-testid="try-panel">
@@ -88,6 +104,14 @@ function TryPanel({ rule }: { rule: () => unknown }) {
                 <Statistic title={t('pages.policies.try.unknown')} value={result.unknown} data-testid="try-unknown" />
               </Col>
             </Row>
+            {result.amount ? (
+              <Statistic
+                title={t('pages.policies.formula.amount')}
+                value={result.amount.status === 'ok' ? formatYuan(result.amount.fen) : t('pages.policies.formula.amountUnknown', { list: result.amount.missing.join('、') })}
+                suffix={result.amount.status === 'ok' && result.amount.capped ? <Typography.Text type="secondary">{t('pages.policies.formula.capped')}</Typography.Text> : undefined}
+                data-testid="try-amount"
+              />
+            ) : null}
             {result.explanation ? (
               <Flex vertical gap={8} data-testid="try-explanation">
                 <Typography.Text strong>{t(result.explanation.status === 'true' ? 'pages.policies.try.eligible' : result.explanation.status === 'false' ? 'pages.policies.try.notEligible' : 'pages.policies.try.unknownStatus')}</Typography.Text>
@@ -115,8 +139,10 @@ function PolicyForm({ policy, catalog }: { policy?: PolicyDetail; catalog: reado
   const parsed = useMemo(() => (c ? fromLogic(c.eligibility, catalog) : emptyGroup()), [c, catalog]);
   // A rule the builder cannot show stays as it is, read-only.
   const [keepRaw, setKeepRaw] = useState(parsed === null);
-  const constantBenefit = c?.benefit && typeof c.benefit.amount === 'number' ? c.benefit.amount : null;
-  const formulaBenefit = c?.benefit && constantBenefit === null ? c.benefit : null;
+  const parsedBenefit = useMemo(() => fromBenefit(c?.benefit, catalog), [c, catalog]);
+  // A formula the editor cannot show stays as it is, read-only.
+  const [keepRawBenefit, setKeepRawBenefit] = useState(!!c?.benefit && parsedBenefit === null);
+  const [refused, setRefused] = useState<string | null>(null);
 
   const initial: FormValues = c
     ? {
@@ -134,13 +160,13 @@ function PolicyForm({ policy, catalog }: { policy?: PolicyDetail; catalog: reado
         materials: c.materials.join('\n'),
         tags: c.tags,
         budget: fenToWan(c.budget),
-        benefitWan: fenToWan(constantBenefit),
+        benefit: parsedBenefit ?? { kind: 'none' },
         owner: c.contact?.owner,
         phone: c.contact?.phone,
         qaOwner: c.contact?.qaOwner,
         eligibility: parsed ?? emptyGroup(),
       }
-    : { title: '', department: user?.role === 'dept' ? (user.department ?? '') : '', category: '资金补贴', mode: 'apply', eligibility: emptyGroup() };
+    : { title: '', department: user?.role === 'dept' ? (user.department ?? '') : '', category: '资金补贴', mode: 'apply', eligibility: emptyGroup(), benefit: { kind: 'none' } };
 
   useEffect(() => {
     form.setFieldsValue(initial);
@@ -148,6 +174,7 @@ function PolicyForm({ policy, catalog }: { policy?: PolicyDetail; catalog: reado
   }, [policy?.id]);
 
   const rule = (): unknown => (keepRaw && c ? c.eligibility : toLogic(form.getFieldValue('eligibility') as Group, catalog));
+  const benefitNow = (): PolicyContent['benefit'] => (keepRawBenefit && c ? c.benefit : toBenefit((form.getFieldValue('benefit') as BenefitDraft | undefined) ?? { kind: 'none' }));
 
   const save = useMutation({
     mutationFn: (body: PolicyContent) => (policy ? updatePolicy(policy.id, body) : createPolicy(body)),
@@ -158,6 +185,12 @@ function PolicyForm({ policy, catalog }: { policy?: PolicyDetail; catalog: reado
       navigate(`/policies/${r.id}`);
     },
     onError: (err) => {
+      // The server refuses another department's policy (403) or one that is gone for the caller (404): say so where it stays visible.
+      if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
+        setRefused(errorText(err, lang, t));
+        window.scrollTo({ top: 0 });
+        return;
+      }
       const field = err instanceof ApiError ? err.field : undefined;
       const known = ['title', 'department', 'docNumber', 'category', 'mode', 'text', 'validFrom', 'validTo', 'applyFrom', 'applyTo', 'eligibility', 'materials', 'tags', 'budget'];
       if (field && known.includes(field)) {
@@ -184,7 +217,17 @@ function PolicyForm({ policy, catalog }: { policy?: PolicyDetail; catalog: reado
       }
       throw err;
     }
-    const benefit = formulaBenefit ?? (typeof v.benefitWan === 'number' ? { amount: wanToFen(v.benefitWan)! } : null);
+    let benefit: PolicyContent['benefit'];
+    try {
+      benefit = benefitNow();
+    } catch (err) {
+      if (err instanceof IncompleteFormula) {
+        form.setFields([{ name: ['benefit', err.field], errors: [t('pages.policies.formula.required')] }]);
+        return;
+      }
+      throw err;
+    }
+    setRefused(null);
     const contact = v.owner || v.phone || v.qaOwner ? { ...(v.owner ? { owner: v.owner.trim() } : {}), ...(v.phone ? { phone: v.phone.trim() } : {}), ...(v.qaOwner ? { qaOwner: v.qaOwner.trim() } : {}) } : null;
     save.mutate({
       title: v.title.trim(),
@@ -222,6 +265,7 @@ function PolicyForm({ policy, catalog }: { policy?: PolicyDetail; catalog: reado
 
   return (
     <Form<FormValues> form={form} name="policy-form" layout="vertical" initialValues={initial}>
+      {refused ? <Alert type="error" showIcon closable onClose={() => setRefused(null)} style={{ marginBottom: 16 }} title={t('pages.policies.form.refused')} description={refused} data-testid="policy-refused" /> : null}
       <Row gutter={16}>
         <Col xs={24} xl={14}>
           <Flex vertical gap={16}>
@@ -301,11 +345,6 @@ function PolicyForm({ policy, catalog }: { policy?: PolicyDetail; catalog: reado
                   </Form.Item>
                 </Col>
                 <Col span={12}>
-                  <Form.Item name="benefitWan" label={t('pages.policies.form.benefit')} extra={formulaBenefit ? t('pages.policies.form.benefitFormula') : undefined}>
-                    <InputNumber min={0} precision={2} style={{ width: '100%' }} disabled={formulaBenefit !== null} suffix={t('pages.enterprises.unit.wanYuan')} />
-                  </Form.Item>
-                </Col>
-                <Col span={12}>
                   <Form.Item name="owner" label={t('pages.policies.whoUpdates')}>
                     <Input maxLength={100} />
                   </Form.Item>
@@ -321,6 +360,16 @@ function PolicyForm({ policy, catalog }: { policy?: PolicyDetail; catalog: reado
                   </Form.Item>
                 </Col>
               </Row>
+            </Card>
+            <Card title={t('pages.policies.form.benefit')} data-testid="benefit-card">
+              <BenefitEditor
+                catalog={catalog}
+                raw={keepRawBenefit && c?.benefit ? c.benefit : null}
+                onRebuild={() => {
+                  form.setFieldValue('benefit', { kind: 'none' });
+                  setKeepRawBenefit(false);
+                }}
+              />
             </Card>
           </Flex>
         </Col>
@@ -366,7 +415,7 @@ function PolicyForm({ policy, catalog }: { policy?: PolicyDetail; catalog: reado
           </Card>
         </Col>
         <Col xs={24} xl={10}>
-          <TryPanel rule={rule} />
+          <TryPanel rule={rule} benefit={benefitNow} />
         </Col>
       </Row>
       <Flex gap={8} justify="flex-end" style={{ marginTop: 16 }}>
@@ -383,11 +432,18 @@ function PolicyForm({ policy, catalog }: { policy?: PolicyDetail; catalog: reado
 export function PolicyEditPage() {
   const { t, lang } = useI18n();
   const { id } = useParams();
+  const user = useSession().data?.user;
   const catalog = useAttributes();
   const query = useQuery({ queryKey: policyKeys.detail(id ?? 'new'), queryFn: () => fetchPolicy(id!), enabled: id !== undefined, retry: false });
   if (catalog.isPending || (id !== undefined && query.isPending)) return <Skeleton active />;
   if (catalog.isError) return <Result status="error" title={t('common.loadFailed')} subTitle={errorText(catalog.error, lang, t)} />;
-  if (query.isError) return <Result status="error" title={t('common.loadFailed')} subTitle={errorText(query.error, lang, t)} />;
+  if (query.isError) {
+    // The server's refusal, as it gave it: another department's draft does not exist for the caller (404).
+    const status = query.error instanceof ApiError && (query.error.status === 403 || query.error.status === 404) ? query.error.status : null;
+    return <Result status={status ? (String(status) as '403' | '404') : 'error'} title={status ?? t('common.loadFailed')} subTitle={errorText(query.error, lang, t)} data-testid="policy-edit-refused" />;
+  }
+  // Department staff write their own department's policies only (the server refuses the rest).
+  if (query.data && user?.role === 'dept' && user.department !== query.data.department) return <Result status="403" title="403" subTitle={t('pages.policies.form.otherDepartment')} data-testid="policy-edit-refused" />;
   if (query.data && query.data.status !== 'draft') return <Result status="warning" title={t('pages.policies.form.onlyDrafts')} />;
   return (
     <>
