@@ -133,6 +133,7 @@ async function benchOn(h: DbHandle, backend: SearchBenchRow['backend'], docs: re
 }
 
 export async function runSearchBench(opts: { policies: number; seed: number; queries: number; databaseUrl?: string; log: (l: string) => void }): Promise<SearchBenchReport> {
+  const loadAtStart = os.loadavg()[0] ?? 0;
   const docs = generatePolicies(opts.policies, opts.seed);
   const queries = generateQueries(opts.queries, opts.seed);
   const results: SearchBenchRow[] = [];
@@ -177,6 +178,6 @@ export async function runSearchBench(opts: { policies: number; seed: number; que
     queries: opts.queries,
     loadSeconds,
     results,
-    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${(os.loadavg()[0] ?? 0).toFixed(1)}`,
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average (1 min) ${loadAtStart.toFixed(1)} at start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at end`,
   };
 }
