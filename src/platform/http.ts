@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isAllowed, type Access, type AuthUser } from './access.ts';
 import { hashSecret } from './auth/tokens.ts';
+import { changeCounter } from './changes.ts';
 import type { Db } from './db/schema.ts';
 import { AppError, Errors, problemOf } from './errors.ts';
 
@@ -24,22 +25,41 @@ export const SESSION_COOKIE = 'qifu_session';
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * Bearer tokens resolved in the last few seconds, so an integration calling
+ * hundreds of times a second costs one lookup, not one per call. Any user
+ * write in this process (password, token, role) empties it at once; another
+ * process's changes show within TOKEN_TTL_MS.
+ */
+const TOKEN_TTL_MS = 5000;
+const tokenCache = new Map<string, { user: AuthUser; at: number; gen: number }>();
+
 /** Loads the caller from the session cookie or a bearer token. */
 async function authenticate(db: Db, req: FastifyRequest): Promise<void> {
   const authz = req.headers.authorization;
   if (authz && /^bearer\s+/i.test(authz)) {
     const token = authz.replace(/^bearer\s+/i, '').trim();
+    const hash = hashSecret(token);
+    const gen = changeCounter('users');
+    const hit = tokenCache.get(hash);
+    if (hit && hit.gen === gen && Date.now() - hit.at < TOKEN_TTL_MS) {
+      req.user = hit.user;
+      req.authVia = 'token';
+      return;
+    }
     const row = await db
       .selectFrom('api_tokens as t')
       .innerJoin('users as u', 'u.id', 't.user_id')
       .select(['t.id as tokenId', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.department', 'u.street', 'u.uscc', 'u.disabled'])
-      .where('t.token_hash', '=', hashSecret(token))
+      .where('t.token_hash', '=', hash)
       .where('t.revoked', '=', false)
       .executeTakeFirst();
     // A bearer token that does not resolve is an error, not an anonymous call.
     if (!row || row.disabled) throw Errors.unauthenticated();
     req.user = { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role, department: row.department, street: row.street, uscc: row.uscc };
     req.authVia = 'token';
+    if (tokenCache.size > 10_000) tokenCache.clear();
+    tokenCache.set(hash, { user: req.user, at: Date.now(), gen });
     return;
   }
   const sid = req.cookies?.[SESSION_COOKIE];

@@ -2,6 +2,8 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../platform/access.ts';
 import { verifyAudit } from '../platform/audit.ts';
+import { hashSecret } from '../platform/auth/tokens.ts';
+import { markChanged } from '../platform/changes.ts';
 import { toProblem } from '../platform/http.ts';
 import { testApp, type Session, type TestApp } from './testing.ts';
 
@@ -124,6 +126,10 @@ describe('auth (F-3)', () => {
     expectProblem(await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: 'Bearer qf_forged' } }), 401, 'UNAUTHENTICATED');
     const stored = await t.db.selectFrom('api_tokens').select('token_hash').execute();
     expect(stored.some((r) => r.token_hash === token)).toBe(false);
+    // Lookups are cached for a few seconds; a user write in this process empties the cache at once.
+    await t.db.updateTable('api_tokens').set({ revoked: true }).where('token_hash', '=', hashSecret(token)).execute();
+    markChanged('users');
+    expectProblem(await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${token}` } }), 401, 'UNAUTHENTICATED');
   });
 
   it('changes a password: old one stops working, weak and wrong ones are refused', async () => {

@@ -1,6 +1,7 @@
 import { validateUscc } from '../../core/codes/uscc.ts';
 import { requiredScope, ROLES, type AuthUser, type Role } from '../../platform/access.ts';
 import { appendAudit, type Actor } from '../../platform/audit.ts';
+import { markChanged } from '../../platform/changes.ts';
 import { checkPasswordStrength, hashPassword, verifyPassword } from '../../platform/auth/passwords.ts';
 import { hashSecret, newSecret } from '../../platform/auth/tokens.ts';
 import type { Db, Executor, UsersTable } from '../../platform/db/schema.ts';
@@ -75,6 +76,7 @@ export async function setPassword(db: Db, actor: Actor, username: string, passwo
     await tx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
     await appendAudit(tx, actor, { action: 'user.password.set', target: `user:${user.id}`, change: { passwordChanged: true } });
   });
+  markChanged('users');
 }
 
 export async function changeOwnPassword(db: Db, user: AuthUser, currentSessionHash: string | null, current: string, next: string): Promise<void> {
@@ -91,6 +93,7 @@ export async function changeOwnPassword(db: Db, user: AuthUser, currentSessionHa
     await del.execute();
     await appendAudit(tx, actorOf(user), { action: 'user.password.change', target: `user:${user.id}`, change: { passwordChanged: true } });
   });
+  markChanged('users');
 }
 
 export function actorOf(user: AuthUser): Actor {
