@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { AppError } from './errors.ts';
@@ -27,7 +28,8 @@ export function sha256Hex(buf: Buffer): string {
 export class FileStore {
   readonly root: string;
   constructor(dataDir: string) {
-    this.root = path.resolve(dataDir, 'files');
+    // An in-memory database (tests, e2e) keeps its files in a per-process temporary directory.
+    this.root = dataDir.startsWith('memory://') ? path.join(os.tmpdir(), `qifu-files-${process.pid}`) : path.resolve(dataDir, 'files');
   }
 
   pathOf(hash: string): string {

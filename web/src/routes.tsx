@@ -2,6 +2,9 @@ import { AuditOutlined, BankOutlined, BellOutlined, FileSearchOutlined, HomeOutl
 import type { ReactNode } from 'react';
 import type { AccessFlag } from './access';
 import type { MessageKey } from './locales';
+import { FileDoneOutlined, FormOutlined } from '@ant-design/icons';
+import { ApplicationDetailPage } from './pages/applications/detail';
+import { ApplicationReviewListPage, MyApplicationsPage } from './pages/applications/list';
 import { AuditListPage } from './pages/audit/list';
 import { AttributeCatalogPage } from './pages/enterprises/attributes';
 import { EnterpriseDetailPage } from './pages/enterprises/detail';
@@ -46,6 +49,10 @@ export const appRoutes: readonly AppRoute[] = [
   { path: '/policies/:id', key: 'policy', label: 'menu.policies', icon: <FileSearchOutlined />, hidden: true, element: <PolicyDetailPage /> },
   { path: '/policies/:id/edit', key: 'policy-edit', label: 'menu.policyEdit', icon: <FileSearchOutlined />, access: 'managePolicies', hidden: true, element: <PolicyEditPage /> },
   { path: '/policy-checkup', key: 'policy-checkup', label: 'menu.policyCheckup', icon: <MedicineBoxOutlined />, access: 'ownEnterprise', element: <PolicyCheckupPage /> },
+  // 申报 (P-7): the enterprise's applications, the department's review list, one application.
+  { path: '/my-applications', key: 'my-applications', label: 'menu.myApplications', icon: <FormOutlined />, access: 'ownEnterprise', element: <MyApplicationsPage /> },
+  { path: '/application-review', key: 'application-review', label: 'menu.applicationReview', icon: <FileDoneOutlined />, access: 'policyStaff', element: <ApplicationReviewListPage /> },
+  { path: '/applications/:id', key: 'application', label: 'menu.application', icon: <FormOutlined />, hidden: true, element: <ApplicationDetailPage /> },
   // 消息 (P-6): opened from the header bell, not a menu entry.
   { path: '/messages', key: 'messages', label: 'menu.messages', icon: <BellOutlined />, access: 'ownEnterprise', hidden: true, element: <MessagesPage /> },
   { path: '/enterprise-attributes', key: 'enterprise-attributes', label: 'menu.enterpriseAttributes', icon: <ProfileOutlined />, access: 'viewEnterprises', element: <AttributeCatalogPage /> },

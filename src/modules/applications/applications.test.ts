@@ -147,6 +147,8 @@ describe('applying (P-7)', () => {
     expect(p.statusCode, p.body).toBe(200);
     expect((p.json() as Detail).form).toMatchObject({ contactName: '王经理', requestedAmountFen: 80_000, enterpriseName: '上海闵欣智能科技有限公司' });
     expect((await as.enterprise!.request({ method: 'PATCH', url: `/api/v1/applications/${appId}`, payload: { enterpriseName: '改名' } })).statusCode).toBe(400);
+    const cleared = await as.enterprise!.request({ method: 'PATCH', url: `/api/v1/applications/${appId}`, payload: { requestedAmountFen: null } });
+    expect((cleared.json() as Detail).form.requestedAmountFen).toBeNull();
     const m = await post(as.enterprise!, `/api/v1/applications/${appId}/submit`);
     expect(m.json()).toMatchObject({ code: 'APPLICATION_MATERIALS_MISSING', missing: ['营业执照', '申请书'] });
     expect((await appRow(appId)).status).toBe('draft');

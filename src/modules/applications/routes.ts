@@ -26,7 +26,8 @@ const FormPatch = Type.Object(
   {
     contactName: Type.Optional(Type.String({ maxLength: 50 })),
     contactPhone: Type.Optional(Type.String({ maxLength: 30 })),
-    requestedAmountFen: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1e13 }), Type.Null()])),
+    // Null first: with type coercion a null would otherwise become 0.
+    requestedAmountFen: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 1e13 })])),
     description: Type.Optional(Type.String({ maxLength: 5000 })),
   },
   { additionalProperties: false },

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { useSession } from '../../../app/auth';
 import { errorText } from '../../../app/errors';
 import { useI18n } from '../../../app/i18n';
+import { ApplyButton } from '../../applications/components/ApplyButton';
 import { formatMoney, labelOf, useAttributes } from '../../enterprises/format';
 import { fetchCheckup, type CheckupItem } from '../api';
 import { ModeTag } from '../components/ModeTag';
@@ -24,6 +25,7 @@ function Item({ item, kind }: { item: CheckupItem; kind: Kind }) {
           <ModeTag mode={item.mode} />
           <Tag>{item.category}</Tag>
           {item.applyTo ? <Typography.Text type="secondary">{t('pages.policies.applyUntil', { date: item.applyTo })}</Typography.Text> : null}
+          {kind !== 'near' ? <ApplyButton policyId={item.policyId} mode={item.mode} size="small" /> : null}
         </Flex>
         {kind === 'eligible' && item.benefit ? (
           <Typography.Text data-testid="checkup-benefit">

@@ -4,6 +4,7 @@ import { App, Button, Flex, Input, Modal, Popconfirm, Result, Skeleton, Tabs } f
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { accessFor } from '../../../access';
+import { ApplyButton } from '../../applications/components/ApplyButton';
 import { ApiError } from '../../../api/client';
 import { useSession } from '../../../app/auth';
 import { errorText } from '../../../app/errors';
@@ -101,12 +102,12 @@ export function PolicyDetailPage() {
         <Tabs
           destroyOnHidden
           items={[
-            { key: 'detail', label: t('pages.policies.tab.detail'), children: <PolicyView policy={p} staff={access.policyStaff} actions={owner ? <Actions policy={p} /> : null} /> },
+            { key: 'detail', label: t('pages.policies.tab.detail'), children: <PolicyView policy={p} staff={access.policyStaff} actions={owner ? <Actions policy={p} /> : p.status === 'published' ? <ApplyButton policyId={p.id} mode={p.mode} /> : null} /> },
             { key: 'eligible', label: <span data-testid="tab-eligible">{t('pages.policies.tab.eligible')}</span>, children: <EligiblePanel policy={p} /> },
           ]}
         />
       ) : (
-        <PolicyView policy={p} staff={access.policyStaff} actions={owner ? <Actions policy={p} /> : null} />
+        <PolicyView policy={p} staff={access.policyStaff} actions={owner ? <Actions policy={p} /> : p.status === 'published' ? <ApplyButton policyId={p.id} mode={p.mode} /> : null} />
       )}
     </Flex>
   );
