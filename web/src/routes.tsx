@@ -6,6 +6,10 @@ import { FileDoneOutlined, FormOutlined } from '@ant-design/icons';
 import { ApplicationDetailPage } from './pages/applications/detail';
 import { ApplicationReviewListPage, MyApplicationsPage } from './pages/applications/list';
 import { AuditListPage } from './pages/audit/list';
+import { GiftOutlined, PayCircleOutlined } from '@ant-design/icons';
+import { BenefitBatchDetailPage } from './pages/benefits/detail';
+import { EnjoyedBenefitsPage } from './pages/benefits/enjoyed';
+import { BenefitBatchListPage } from './pages/benefits/list';
 import { AttributeCatalogPage } from './pages/enterprises/attributes';
 import { EnterpriseDetailPage } from './pages/enterprises/detail';
 import { EnterpriseListPage } from './pages/enterprises/list';
@@ -55,6 +59,10 @@ export const appRoutes: readonly AppRoute[] = [
   { path: '/applications/:id', key: 'application', label: 'menu.application', icon: <FormOutlined />, hidden: true, element: <ApplicationDetailPage /> },
   // 消息 (P-6): opened from the header bell, not a menu entry.
   { path: '/messages', key: 'messages', label: 'menu.messages', icon: <BellOutlined />, access: 'ownEnterprise', hidden: true, element: <MessagesPage /> },
+  // 免申即享兑付 (P-5): batches for department staff, 已享受 for the enterprise.
+  { path: '/benefits', key: 'benefits', label: 'menu.benefitBatches', icon: <PayCircleOutlined />, access: 'policyStaff', element: <BenefitBatchListPage /> },
+  { path: '/benefits/:id', key: 'benefit-batch', label: 'menu.benefitBatch', icon: <PayCircleOutlined />, access: 'policyStaff', hidden: true, element: <BenefitBatchDetailPage /> },
+  { path: '/my-benefits', key: 'my-benefits', label: 'menu.myBenefits', icon: <GiftOutlined />, access: 'ownEnterprise', element: <EnjoyedBenefitsPage /> },
   { path: '/enterprise-attributes', key: 'enterprise-attributes', label: 'menu.enterpriseAttributes', icon: <ProfileOutlined />, access: 'viewEnterprises', element: <AttributeCatalogPage /> },
   { path: '/users', key: 'users', label: 'menu.users', icon: <TeamOutlined />, access: 'manageUsers', element: <UserListPage /> },
   { path: '/audit', key: 'audit', label: 'menu.audit', icon: <AuditOutlined />, access: 'viewAudit', element: <AuditListPage /> },

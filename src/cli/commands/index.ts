@@ -6,6 +6,8 @@ import { registerPlatformCommands } from './platform.ts';
 import { registerEnterpriseCommands } from './enterprises.ts';
 import { registerRulesCommands } from './rules.ts';
 import { registerBenchCommands } from './bench.ts';
+import { registerBenefitCommands } from './benefits.ts';
+import { registerPolicyCommands } from './policies.ts';
 
 /** Every command group registers itself here; one file per group under src/cli/commands. */
 export function registerCommands(program: Command): void {
@@ -16,4 +18,6 @@ export function registerCommands(program: Command): void {
   registerIndustryCommands(program);
   registerRulesCommands(program);
   registerBenchCommands(program);
+  registerPolicyCommands(program);
+  registerBenefitCommands(program);
 }

@@ -177,7 +177,7 @@ export async function computeBatch(db: Db, actor: Actor, user: AuthUser | null, 
 
 function badTransition(status: BatchStatus, action: BatchAction): AppError {
   const what = { approve: '审核通过', startPaying: '发放', finish: '完成发放' }[action];
-  return new AppError('BATCH_BAD_TRANSITION', 409, '批次当前状态不允许此操作', { detail: `批次${BATCH_STATUS_LABELS[status]}，不能${what}`, extra: { status } });
+  return new AppError('BATCH_BAD_TRANSITION', 409, '批次当前状态不允许此操作', { detail: `批次${BATCH_STATUS_LABELS[status]}，不能${what}`, extra: { batchStatus: status } });
 }
 
 async function lockBatch(tx: Tx, id: number) {
@@ -233,14 +233,14 @@ async function paidTotals(db: Executor, batchId: number): Promise<{ paidCount: n
  * loses nothing and pays nothing twice; a rerun continues where it stopped.
  * approved → paying → paid; calling it on a paid batch changes nothing.
  */
-export async function payBatch(db: Db, actor: Actor, user: AuthUser | null, batchId: number, opts: { delayMs?: number } = {}): Promise<PayResult> {
+export async function payBatch(db: Db, actor: Actor, user: AuthUser | null, batchId: number, opts: { delayMs?: number; onProgress?: (paidNow: number, pendingAtStart: number) => void } = {}): Promise<PayResult> {
   const head = await db.selectFrom('benefit_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
   if (!head) throw Errors.notFound('兑付批次', `兑付批次 ${batchId} 不存在`);
   if (user) {
     const p = await db.selectFrom('policies').select('department').where('id', '=', Number(head.policy_id)).executeTakeFirstOrThrow();
     assertCanManage(user, p.department);
   }
-  if (head.status === 'draft') throw new AppError('BATCH_NOT_APPROVED', 409, '批次尚未审核通过，不能发放', { extra: { status: head.status } });
+  if (head.status === 'draft') throw new AppError('BATCH_NOT_APPROVED', 409, '批次尚未审核通过，不能发放', { detail: '批次待审核，请先审核通过', extra: { batchStatus: head.status } });
   if (head.status === 'approved') {
     await db.transaction().execute(async (tx) => {
       const b = await lockBatch(tx, batchId);
@@ -249,6 +249,8 @@ export async function payBatch(db: Db, actor: Actor, user: AuthUser | null, batc
   }
   const policyId = Number(head.policy_id);
   let paidNow = 0;
+  const pendingAtStart = Number((await db.selectFrom('benefit_batch_items').select((eb) => eb.fn.countAll<number>().as('n')).where('batch_id', '=', batchId).where('state', '=', 'pending').executeTakeFirstOrThrow()).n);
+  opts.onProgress?.(0, pendingAtStart);
   for (;;) {
     const next = await db.selectFrom('benefit_batch_items').select(['uscc', 'seq']).where('batch_id', '=', batchId).where('state', '=', 'pending').orderBy('seq').limit(1).executeTakeFirst();
     if (!next) break;
@@ -267,6 +269,7 @@ export async function payBatch(db: Db, actor: Actor, user: AuthUser | null, batc
       return !!inserted;
     });
     if (paid) paidNow++;
+    opts.onProgress?.(paidNow, pendingAtStart);
     if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
   }
   const status = await db.transaction().execute(async (tx) => {

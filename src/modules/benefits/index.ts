@@ -1,6 +1,7 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import { benefitMigrations } from './migrations.ts';
 import { ledgerForEnterprise } from './queries.ts';
+import { benefitRoutes } from './routes.ts';
 
 export { approveBatch, computeBatch, eligibleNow, loadPolicy, payBatch, recordClaim, type ClaimInput, type PayResult } from './commands.ts';
 export { isPeriod, paymentRef } from './domain/batch.ts';
@@ -10,6 +11,7 @@ export { getBatch, ledgerFor, ledgerForEnterprise, paymentFor, type EnjoyedBenef
 export const benefitsModule: ModuleManifest = {
   name: 'benefits',
   migrations: benefitMigrations,
+  routes: benefitRoutes,
   async enterprisePage(ctx, uscc) {
     const rows = await ledgerForEnterprise(ctx.db, uscc);
     return {

@@ -135,10 +135,11 @@ export async function listBatches(db: Executor, user: AuthUser, f: { page: numbe
   return { items: all.slice((f.page - 1) * f.pageSize, f.page * f.pageSize).map(toSummary), total: all.length };
 }
 
-/** A batch the user may see: dept only their department's (others' batches do not exist for them: 404). */
+/** A batch; with a user, a dept user only gets the batches of its department's policies (403 otherwise). */
 export async function getBatch(db: Executor, user: AuthUser | null, id: number): Promise<BatchSummary> {
   const r = await batchQuery(db).where('b.id', '=', id).executeTakeFirst();
-  if (!r || (user && user.role === 'dept' && r.department !== user.department)) throw Errors.notFound('兑付批次', `兑付批次 ${id} 不存在`);
+  if (!r) throw Errors.notFound('兑付批次', `兑付批次 ${id} 不存在`);
+  if (user && user.role === 'dept' && r.department !== user.department) throw Errors.forbidden('只能查看本部门政策的兑付批次');
   return toSummary(r);
 }
 
