@@ -6,6 +6,7 @@ import { applicationRoutes } from './routes.ts';
 import { STATUS_LABELS } from './domain/state.ts';
 
 export { STATUS_LABELS as APPLICATION_STATUS_LABELS };
+export { applicationCounts, appliedEnterprises, firstSubmissions, pendingReviews, type ApplicationCounts } from './stats.ts';
 
 /** 申报 (SPEC P-7): apply with a prefilled form, upload materials, department review with deadlines, approval into the disbursement batch. */
 export const applicationsModule: ModuleManifest = {

@@ -6,6 +6,7 @@ import { benefitRoutes } from './routes.ts';
 export { approveBatch, computeBatch, eligibleNow, loadPolicy, payBatch, recordClaim, type ClaimInput, type PayResult } from './commands.ts';
 export { isPeriod, paymentRef } from './domain/batch.ts';
 export { getBatch, ledgerFor, ledgerForEnterprise, paymentFor, type EnjoyedBenefit } from './queries.ts';
+export { approvedItemCounts, paymentsOf, type Payment } from './stats.ts';
 
 /** 免申即享 disbursement and the benefit ledger (SPEC P-5); claims input for 申报 (applications). */
 export const benefitsModule: ModuleManifest = {

@@ -7,6 +7,7 @@ import { WebhookSender } from './sender.ts';
 import { signWebhook, verifyWebhook } from './signature.ts';
 
 export { notifyNewlyEligible, signWebhook, verifyWebhook, WebhookSender };
+export { notifiedCounts, sendEnterpriseMessages } from './stats.ts';
 
 /** 消息与推送: in-app inbox for enterprises and signed outbound webhooks (P-6, first part). */
 export const notificationsModule: ModuleManifest = {

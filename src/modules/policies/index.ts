@@ -8,6 +8,7 @@ import { seedDemoPolicies } from './seed.ts';
 
 export { activePolicies } from './queries.ts';
 export { policyCheckup } from './checkup.ts';
+export { eligibleEnterprises, openApplyWindows, publishedPolicyFacts, type PublishedPolicyFacts } from './stats.ts';
 
 /** 惠企政策: catalogue, lifecycle with immutable versions, matching, 政策体检 (SPEC P-1…P-4). */
 export const policiesModule: ModuleManifest = {
