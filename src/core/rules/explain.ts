@@ -152,6 +152,23 @@ interface PreparedPolicy {
   atoms: number[];
   /** No condition occurs twice in the rule: the flip-count bound below is then exact. */
   distinct: boolean;
+  /** Only AND/OR over conditions (no NOT, no IF): turning a true condition false never helps. */
+  monotone: boolean;
+}
+
+function isMonotone(s: Skel): boolean {
+  switch (s.k) {
+    case 'leaf':
+      return true;
+    case 'and':
+    case 'or':
+      return s.cs.every(isMonotone);
+    case 'bool':
+      return isMonotone(s.c);
+    case 'not':
+    case 'if':
+      return false;
+  }
 }
 
 interface AtomState {
@@ -198,7 +215,8 @@ function prepareSet(rules: readonly { id: string; rule: Rule }[], opts: ExplainO
       }
     };
     const atomsOf = [...new Set(ids)];
-    return { id, root: remap(sk.root), atoms: atomsOf, distinct: atomsOf.length === ids.length };
+    const root = remap(sk.root);
+    return { id, root, atoms: atomsOf, distinct: atomsOf.length === ids.length, monotone: isMonotone(root) };
   });
   return { atoms, policies, skeletons };
 }
@@ -272,7 +290,7 @@ function flipsNeeded(s: Skel, truth: Uint8Array, up: boolean): number {
 function nearMissesOf(p: PreparedPolicy, atoms: readonly PreparedAtom[], st: AtomState, maxNear: number, prune = true): NearMiss[] {
   // Near misses are sets of one or two changes: skip the pair search when more are needed.
   if (maxNear <= 0 || (prune && p.distinct && flipsNeeded(p.root, st.truth, true) > 2)) return [];
-  return nearMisses(p, st.truth, atoms, st.uses, maxNear);
+  return nearMisses(p, st.truth, atoms, st.uses, maxNear, prune);
 }
 
 function conditionsOf(s: Skel, atoms: readonly PreparedAtom[], truth: Uint8Array, out: ConditionOutcome[] = []): ConditionOutcome[] {
@@ -417,11 +435,12 @@ function leafPath(s: Skel, atom: number): string | undefined {
  * Smallest sets of known conditions whose flip makes the rule pass: all singles first, then
  * pairs. Conditions that are false come first (the usual case: an AND of requirements).
  */
-function nearMisses(p: PreparedPolicy, truth: Uint8Array, atoms: readonly PreparedAtom[], uses: readonly AttributeUse[][], max: number): NearMiss[] {
+function nearMisses(p: PreparedPolicy, truth: Uint8Array, atoms: readonly PreparedAtom[], uses: readonly AttributeUse[][], max: number, prune: boolean): NearMiss[] {
   const root = p.root;
   const known: number[] = [];
   for (const i of p.atoms) if (truth[i] === F) known.push(i);
-  for (const i of p.atoms) if (truth[i] === T) known.push(i);
+  // In a monotone rule a set with a true→false flip never lifts the rule where the rest alone does not.
+  if (!(prune && p.monotone)) for (const i of p.atoms) if (truth[i] === T) known.push(i);
   // A rule builder's rule has a handful of conditions; the cap keeps pair search bounded.
   const cand = known.slice(0, 24);
   const trial = truth; // flipped and restored in place
