@@ -119,6 +119,9 @@ describe('applying (P-7)', () => {
     expect(code(r)).toBe('APPLICATION_WINDOW_CLOSED');
     const draft = (await as.dept!.request({ method: 'POST', url: '/api/v1/policies', payload: { ...policyBase, title: '未发布测试' } })).json() as { id: number };
     expect((await post(as.enterprise!, `/api/v1/policies/${draft.id}/applications`)).statusCode).toBe(404);
+    expect((await as.enterprise!.request({ method: 'GET', url: `/api/v1/policies/${draft.id}/application-settings` })).statusCode).toBe(404);
+    expect((await as.dept2!.request({ method: 'GET', url: `/api/v1/policies/${draft.id}/application-settings` })).statusCode).toBe(404);
+    expect((await as.enterprise!.request({ method: 'GET', url: `/api/v1/policies/${policyId}/application-settings` })).json()).toMatchObject({ reviewDays: 10, supplementDays: 5, allowedTypes: ['pdf', 'png', 'jpg', 'docx', 'xlsx'], maxFileBytes: 10 * 1024 * 1024, custom: false });
     expect((await post(as.dept!, `/api/v1/policies/${policyId}/applications`)).statusCode).toBe(403);
     expect(await t.db.selectFrom('applications').select('id').execute()).toEqual([]);
   });

@@ -145,9 +145,10 @@ export async function applicationRoutes(app: FastifyInstance, ctx: AppContext): 
   async function policyForSettings(id: number, user: AuthUser, write: boolean) {
     const p = await db.selectFrom('policies').select(['id', 'department', 'status']).where('id', '=', id).executeTakeFirst();
     if (!p) throw Errors.notFound('政策');
-    if (user.role === 'dept' && user.department !== p.department) {
-      if (write || p.status !== 'published') throw Errors.forbidden('只能设置本部门政策的申报规则');
-    }
+    const staff = user.role === 'admin' || user.role === 'leader' || (user.role === 'dept' && user.department === p.department);
+    // Others see the settings of published policies only (what they may upload); drafts do not exist for them.
+    if (!staff && p.status !== 'published') throw Errors.notFound('政策');
+    if (write && !staff) throw Errors.forbidden('只能设置本部门政策的申报规则');
     return p;
   }
   app.get('/policies/:id/application-settings', { config: { access: 'authenticated' }, schema: { tags, summary: '政策的申报设置（期限、材料类型、大小上限）', params: IdParams } }, async (req) => {
