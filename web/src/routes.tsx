@@ -6,6 +6,9 @@ import { FileDoneOutlined, FormOutlined } from '@ant-design/icons';
 import { ApplicationDetailPage } from './pages/applications/detail';
 import { ApplicationReviewListPage, MyApplicationsPage } from './pages/applications/list';
 import { AuditListPage } from './pages/audit/list';
+import { EvaluationPage } from './pages/evaluation';
+import { StaffMessagesPage } from './pages/evaluation/reminders';
+import { AlertOutlined, BarChartOutlined } from '@ant-design/icons';
 import { GiftOutlined, PayCircleOutlined } from '@ant-design/icons';
 import { BenefitBatchDetailPage } from './pages/benefits/detail';
 import { EnjoyedBenefitsPage } from './pages/benefits/enjoyed';
@@ -63,6 +66,9 @@ export const appRoutes: readonly AppRoute[] = [
   { path: '/benefits', key: 'benefits', label: 'menu.benefitBatches', icon: <PayCircleOutlined />, access: 'policyStaff', element: <BenefitBatchListPage /> },
   { path: '/benefits/:id', key: 'benefit-batch', label: 'menu.benefitBatch', icon: <PayCircleOutlined />, access: 'policyStaff', hidden: true, element: <BenefitBatchDetailPage /> },
   { path: '/my-benefits', key: 'my-benefits', label: 'menu.myBenefits', icon: <GiftOutlined />, access: 'ownEnterprise', element: <EnjoyedBenefitsPage /> },
+  // 政策评估 (P-8) for leader, admin and department staff; 部门提醒 (P-6) for department staff.
+  { path: '/evaluation', key: 'evaluation', label: 'menu.evaluation', icon: <BarChartOutlined />, access: 'policyStaff', element: <EvaluationPage /> },
+  { path: '/staff-messages', key: 'staff-messages', label: 'menu.staffMessages', icon: <AlertOutlined />, access: 'managePolicies', element: <StaffMessagesPage /> },
   { path: '/enterprise-attributes', key: 'enterprise-attributes', label: 'menu.enterpriseAttributes', icon: <ProfileOutlined />, access: 'viewEnterprises', element: <AttributeCatalogPage /> },
   { path: '/users', key: 'users', label: 'menu.users', icon: <TeamOutlined />, access: 'manageUsers', element: <UserListPage /> },
   { path: '/audit', key: 'audit', label: 'menu.audit', icon: <AuditOutlined />, access: 'viewAudit', element: <AuditListPage /> },
