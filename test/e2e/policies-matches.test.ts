@@ -174,6 +174,7 @@ describe('可享企业, formula editor, edit access and inbox', () => {
     const first = before.items.find((m) => !m.read)!;
     const item = page.getByTestId(`message-${first.id}`);
     expect(await item.getAttribute('data-read')).toBe('false');
+    await page.mouse.move(640, 500); // no tooltip in the picture
     await page.screenshot({ path: screenshotPath('messages.png') });
     await page.getByTestId(`message-read-${first.id}`).click();
     await expect.poll(() => item.getAttribute('data-read')).toBe('true');

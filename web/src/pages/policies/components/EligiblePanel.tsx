@@ -100,7 +100,10 @@ export function EligiblePanel({ policy }: { policy: PolicyDetail }) {
     <Flex vertical gap={16} data-testid="eligible-panel">
       <Card>
         <Flex justify="space-between" align="center" wrap gap={16}>
-          <Statistic title={t('pages.policies.eligible.total', { n: policy.version })} value={s.total} data-testid="eligible-total" />
+          <Flex vertical gap={4}>
+            <Typography.Text strong>{policy.content.title}</Typography.Text>
+            <Statistic title={t('pages.policies.eligible.total', { n: policy.version })} value={s.total} data-testid="eligible-total" />
+          </Flex>
           <Button icon={<DownloadOutlined />} loading={exporting} disabled={s.total === 0} onClick={() => void onExport()} data-testid="eligible-export">
             {t('common.exportExcel')}
           </Button>
