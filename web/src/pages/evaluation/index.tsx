@@ -20,7 +20,7 @@ function funnelOption(rows: DepartmentEvaluation[], labels: Record<(typeof FUNNE
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { top: 0 },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: rows.map((r) => r.departmentName), axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 } },
+    xAxis: { type: 'category', data: rows.map((r) => r.departmentName), axisLabel: { interval: 0, rotate: rows.length > 6 ? 40 : 0 } },
     yAxis: { type: 'value', minInterval: 1 },
     series: FUNNEL.map((k, i) => ({ type: 'bar', name: labels[k], data: rows.map((r) => r[k]), itemStyle: { color: COLORS[i] } })),
   };
@@ -30,9 +30,9 @@ function amountOption(rows: DepartmentEvaluation[], name: string): EChartOption 
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: rows.map((r) => r.departmentName), axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 } },
+    xAxis: { type: 'category', data: rows.map((r) => r.departmentName), axisLabel: { interval: 0, rotate: rows.length > 6 ? 40 : 0 } },
     yAxis: { type: 'value', name: '元' },
-    series: [{ type: 'bar', name, data: rows.map((r) => r.paidFen / 100), itemStyle: { color: '#52c41a' }, label: { show: true, position: 'top' } }],
+    series: [{ type: 'bar', name, data: rows.map((r) => r.paidFen / 100), itemStyle: { color: '#52c41a' }, label: { show: true, position: 'top', formatter: (p: { value: number }) => (p.value ? p.value.toLocaleString('zh-CN') : '') } }],
   };
 }
 
@@ -53,8 +53,10 @@ export function EvaluationPage() {
     [t],
   );
   const shown = useMemo(() => (depts.data?.items ?? []).filter((d) => !department || d.department === department), [depts.data, department]);
-  const funnel = useMemo(() => funnelOption(shown, labels), [shown, labels]);
-  const amounts = useMemo(() => amountOption(shown, t('pages.evaluation.paidFen')), [shown, t]);
+  // Charts compare the departments that have published policies; the table lists every department.
+  const charted = useMemo(() => shown.filter((d) => d.policies > 0), [shown]);
+  const funnel = useMemo(() => funnelOption(charted, labels), [charted, labels]);
+  const amounts = useMemo(() => amountOption(charted, t('pages.evaluation.paidFen')), [charted, t]);
 
   async function onExport() {
     setExporting(true);
