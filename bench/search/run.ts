@@ -6,6 +6,7 @@
 // highlights) — and by the naive peer in the same run: `ILIKE '%term%'` over
 // the policy's plain text, one condition per whitespace-separated term, first
 // 20 by id.
+import fs from 'node:fs';
 import os from 'node:os';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -31,6 +32,14 @@ export interface SearchBenchRow {
   typoQueries: number;
   /** qifu-search only: queries answered by the fallback. */
   fallbacks: number;
+  /**
+   * CPU time per query (ms), which the machine's load inflates far less than
+   * wall time: Node plus the database — PGlite runs in this process, so
+   * per-query percentiles; native PostgreSQL's backends are read from /proc
+   * (10 ms ticks), so only their mean over the run, and only when the server
+   * is on this machine (null otherwise).
+   */
+  cpu: { p50Ms: number | null; p95Ms: number | null; meanMs: number | null };
 }
 
 export interface SearchBenchReport {
@@ -98,14 +107,39 @@ function pct(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
+const processCpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** utime + stime (ms) of the native server processes serving `db`'s database; null when not readable (remote server). */
+async function backendCpuMs(db: Db): Promise<number | null> {
+  const r = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(db);
+  let total = 0;
+  for (const { pid } of r.rows) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(f[11]) + Number(f[12])) * 10; // fields 14, 15 (utime, stime) in 100 Hz ticks
+    } catch {
+      return null;
+    }
+  }
+  return total;
+}
+
 async function timeEngine(db: Db, backend: SearchBenchRow['backend'], engine: SearchBenchRow['engine'], queries: readonly BenchQuery[]): Promise<SearchBenchRow> {
   // Warm-up (not timed): caches, plans, jieba's dictionary.
   for (const x of queries.slice(0, 20)) await (engine === 'qifu-search' ? ours(db, x.q) : naive(db, x.q));
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   let found = 0;
   let typoFound = 0;
   let fallbacks = 0;
+  const serverBefore = backend === 'postgresql' ? await backendCpuMs(db) : null;
+  const cpuBefore = processCpuMs();
   for (const x of queries) {
+    const c0 = processCpuMs();
     const t0 = process.hrtime.bigint();
     let n: number;
     if (engine === 'qifu-search') {
@@ -114,11 +148,19 @@ async function timeEngine(db: Db, backend: SearchBenchRow['backend'], engine: Se
       if (r.fallback) fallbacks++;
     } else n = await naive(db, x.q);
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    cpuTimes.push(processCpuMs() - c0);
     if (n > 0) found++;
     if (n > 0 && x.kind === 'typo') typoFound++;
   }
+  const cpuSpent = processCpuMs() - cpuBefore;
+  const serverAfter = backend === 'postgresql' ? await backendCpuMs(db) : null;
   times.sort((a, b) => a - b);
-  return { backend, engine, queries: queries.length, p50Ms: pct(times, 50), p95Ms: pct(times, 95), p99Ms: pct(times, 99), maxMs: times[times.length - 1] ?? 0, found, typoFound, typoQueries: queries.filter((x) => x.kind === 'typo').length, fallbacks };
+  cpuTimes.sort((a, b) => a - b);
+  const cpu =
+    backend === 'pglite'
+      ? { p50Ms: pct(cpuTimes, 50), p95Ms: pct(cpuTimes, 95), meanMs: cpuSpent / queries.length }
+      : { p50Ms: null, p95Ms: null, meanMs: serverBefore === null || serverAfter === null ? null : (cpuSpent + serverAfter - serverBefore) / queries.length };
+  return { backend, engine, queries: queries.length, p50Ms: pct(times, 50), p95Ms: pct(times, 95), p99Ms: pct(times, 99), maxMs: times[times.length - 1] ?? 0, found, typoFound, typoQueries: queries.filter((x) => x.kind === 'typo').length, fallbacks, cpu };
 }
 
 async function benchOn(h: DbHandle, backend: SearchBenchRow['backend'], docs: readonly SyntheticPolicy[], queries: readonly BenchQuery[], log: (l: string) => void): Promise<{ rows: SearchBenchRow[]; loadSeconds: number }> {
