@@ -42,8 +42,7 @@ export interface EligibleStats {
   byIndustry: CountBucket[];
 }
 
-export async function eligibleStats(db: Executor, p: MatchedPolicy): Promise<EligibleStats> {
-  if (p.publishedVersion === 0) return { policyId: p.id, version: 0, total: 0, byStreet: [], byIndustry: [] };
+async function eligibleCount(db: Executor, p: MatchedPolicy): Promise<number> {
   const { total } = await db
     .selectFrom('policy_matches')
     .select((eb) => eb.fn.countAll<string>().as('total'))
@@ -51,13 +50,19 @@ export async function eligibleStats(db: Executor, p: MatchedPolicy): Promise<Eli
     .where('version', '=', p.publishedVersion)
     .where('status', '=', 'eligible')
     .executeTakeFirstOrThrow();
+  return Number(total);
+}
+
+export async function eligibleStats(db: Executor, p: MatchedPolicy): Promise<EligibleStats> {
+  if (p.publishedVersion === 0) return { policyId: p.id, version: 0, total: 0, byStreet: [], byIndustry: [] };
+  const total = await eligibleCount(db, p);
   const b = await enterpriseBreakdown(db, eligibleUsccs(db, p));
-  return { policyId: p.id, version: p.publishedVersion, total: Number(total), byStreet: b.byStreet, byIndustry: b.byIndustry };
+  return { policyId: p.id, version: p.publishedVersion, total, byStreet: b.byStreet, byIndustry: b.byIndustry };
 }
 
 export async function eligiblePage(db: Executor, p: MatchedPolicy, page: number, pageSize: number): Promise<{ policyId: number; version: number; total: number; items: EnterpriseBrief[] }> {
   if (p.publishedVersion === 0) return { policyId: p.id, version: 0, total: 0, items: [] };
-  const { total } = await enterpriseBreakdown(db, eligibleUsccs(db, p));
+  const total = await eligibleCount(db, p);
   const items = await enterpriseBriefs(db, eligibleUsccs(db, p), { limit: pageSize, offset: (page - 1) * pageSize });
   return { policyId: p.id, version: p.publishedVersion, total, items };
 }
