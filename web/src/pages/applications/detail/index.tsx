@@ -293,7 +293,7 @@ export function ApplicationDetailPage() {
         <Link to={`/policies/${a.policyId}`}>{tx('policyLink')}</Link>
       </Flex>
       <Typography.Text type="secondary">
-        {a.enterpriseName} · {a.uscc} · {a.period}
+        {a.enterpriseName} · {a.uscc} · <span data-testid="application-period">{a.period}</span>
       </Typography.Text>
       {a.status === 'returned' && a.reason ? <Alert type="warning" showIcon title={tx('returnedAlert', { reason: a.reason })} data-testid="returned-alert" /> : null}
       {a.status === 'rejected' && a.reason ? <Alert type="error" showIcon title={tx('rejectedAlert', { reason: a.reason })} /> : null}
