@@ -242,6 +242,18 @@ describe('applying (P-7)', () => {
     expect((await post(as.dept2!, `/api/v1/applications/${appId}/approve`, { amountFen: 1 })).statusCode).toBe(404);
     expect((await post(as.enterprise!, `/api/v1/applications/${appId}/approve`, { amountFen: 1 })).statusCode).toBe(403);
     expect((await appRow(appId)).status).toBe('submitted');
+    // 一企一页: the 申报记录 section shows the application to those who may see it.
+    const section = async (s: Session) => ((await s.request({ method: 'GET', url: `/api/v1/enterprises/${DEMO_ENTERPRISE_USCC}/page` })).json() as { sections: Array<{ key: string; items: Array<{ link: string }> }> }).sections.find((x) => x.key === 'applications');
+    expect((await section(as.enterprise!))?.items.map((i) => i.link)).toContain(`/applications/${appId}`);
+    expect((await section(as.dept!))?.items.map((i) => i.link)).toContain(`/applications/${appId}`);
+    expect(await section(as.dept2!)).toBeUndefined();
+  });
+
+  it('refuses a malformed Idempotency-Key before doing anything', async () => {
+    const r = await post(as.dept!, `/api/v1/applications/${appId}/return`, { reason: '补' }, 'bad key with spaces');
+    expect(r.statusCode).toBe(400);
+    expect(code(r)).toBe('IDEMPOTENCY_KEY_INVALID');
+    expect((await appRow(appId)).status).toBe('submitted');
   });
 
   it('returns for supplement with a reason and a 5-working-day deadline; the enterprise supplements and resubmits', async () => {
