@@ -39,6 +39,7 @@ describe('政策评估', () => {
     await loginUi(page, 'leader', DEMO_PASSWORD);
     expect(await menuLabels(page)).toContain('政策评估');
     expect(await menuLabels(page)).not.toContain('部门提醒');
+    expect(await page.getByTestId('staff-bell').count()).toBe(0);
     await page.getByTestId('side-menu').getByText('政策评估').click();
     await page.waitForURL('**/evaluation');
     const table = page.getByTestId('evaluation-departments');
@@ -73,8 +74,11 @@ describe('政策评估', () => {
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
     expect(await rows.innerText()).toContain('区市场监管局');
     expect(await page.getByTestId('evaluation-department').count()).toBe(0);
-    await page.goto('/staff-messages');
+    // The header bell of department staff opens 部门提醒.
+    await page.getByTestId('staff-bell').click();
+    await page.waitForURL('**/staff-messages');
     await page.getByTestId('staff-messages-summary').waitFor();
+    expect(await page.getByTestId('staff-messages-summary').innerText()).toMatch(/共 \d+ 条消息，\d+ 条未读/);
     await page.context().close();
   });
 

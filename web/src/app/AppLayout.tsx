@@ -5,6 +5,7 @@ import { matchPath, Navigate, Outlet, useLocation, useNavigate } from 'react-rou
 import { accessFor, allowed } from '../access';
 import type { Session } from '../api/types';
 import { MessageBell } from '../pages/messages/Bell';
+import { StaffBell } from '../pages/evaluation/StaffBell';
 import { appRoutes, type AppRoute } from '../routes';
 import { useAuthActions, useOrg, useSession } from './auth';
 import { ChangePasswordModal } from './ChangePasswordModal';
@@ -167,6 +168,7 @@ function Shell({ session }: { session: Session }) {
             />
             <Flex align="center" gap={20}>
               {user.role === 'enterprise' ? <MessageBell /> : null}
+              {user.role === 'dept' ? <StaffBell /> : null}
               <LangSwitch />
               <Dropdown menu={{ items: userMenu, onClick: ({ key }) => void onUserMenu(key) }} trigger={['click']} placement="bottomRight">
                 <Button type="text" data-testid="user-menu" style={{ height: 40 }}>

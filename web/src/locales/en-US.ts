@@ -552,6 +552,7 @@ export const enUS: Record<MessageKey, string> = {
   'pages.staffMessages.title': 'Department reminders',
   'pages.staffMessages.empty': 'No reminders',
   'pages.staffMessages.open': 'Review',
+  'pages.staffMessages.bell': 'Reminders ({n} unread)',
   'pages.policies.tab.detail': 'Policy',
   'pages.policies.tab.eligible': 'Eligible enterprises',
   'pages.policies.eligible.total': 'Eligible enterprises (version {n})',

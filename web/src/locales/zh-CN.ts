@@ -549,6 +549,7 @@ export const zhCN = {
   'pages.staffMessages.title': '部门提醒',
   'pages.staffMessages.empty': '暂无提醒',
   'pages.staffMessages.open': '去审核',
+  'pages.staffMessages.bell': '部门提醒（{n} 条未读）',
   'pages.policies.tab.detail': '政策详情',
   'pages.policies.tab.eligible': '可享企业',
   'pages.policies.eligible.total': '可享企业（第 {n} 版）',
