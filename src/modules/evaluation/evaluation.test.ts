@@ -6,7 +6,7 @@ import { testApp, type Session, type TestApp } from '../../server/testing.ts';
 import { approveBatch, computeBatch, payBatch } from '../benefits/index.ts';
 import { DEMO_ENTERPRISE_USCC } from '../enterprises/index.ts';
 import { nextDay, sweepTime, workdaysLeft } from './domain/reminders.ts';
-import { KIND_REVIEW, KIND_WINDOW, runReminderSweep, scheduleSweep, shanghaiToday, SWEEP_JOB } from './reminders.ts';
+import { KIND_REVIEW, KIND_WINDOW, reminderBootstrap, runReminderSweep, scheduleSweep, shanghaiToday, SWEEP_JOB } from './reminders.ts';
 import type { DepartmentEvaluation, PolicyEvaluation } from './queries.ts';
 
 // P-8 政策评估 with real data flowing (publish → match → push → batch → pay; application → approval → pay)
@@ -315,6 +315,19 @@ describe('reminders (P-6): window closing and review deadline', () => {
     expect(Number(after.n)).toBeGreaterThanOrEqual(Number(before.n));
     // Scheduling a day already done changes nothing.
     expect(await scheduleSweep(t.db, day)).toBeNull();
+  });
+
+  it('bootstraps today\'s job at start-up, once however often the server starts', async () => {
+    const todays = () => t.db.selectFrom('jobs').select(['id', 'run_at']).where('name', '=', SWEEP_JOB).where('dedupe_key', '=', today).execute();
+    expect(await todays()).toHaveLength(0);
+    for (let i = 0; i < 2; i++) {
+      const w = reminderBootstrap(t.db, silent);
+      w.start();
+      await w.stop();
+    }
+    const rows = await todays();
+    expect(rows).toHaveLength(1);
+    expect(new Date(rows[0]!.run_at).toISOString()).toBe(sweepTime(today).toISOString());
   });
 });
 
