@@ -12,13 +12,13 @@ import { enterpriseRoutes } from './routes.ts';
 import { assignDemoSpecialist, insertRecords } from './seed.ts';
 import { assertCanSee, scopeOf } from './scope.ts';
 import { toCsv, toXlsx } from './spreadsheet.ts';
-import { allEnterpriseRecords, findEnterprise, rowToFlat } from './store.ts';
+import { allEnterpriseRecords, findEnterprise, rowToFlat, scanEnterpriseRecords } from './store.ts';
 
 export type { EnterpriseRecord };
 export { DEFAULT_DISTRICT } from '../org/index.ts';
 export type { CountBucket, EnterpriseBrief, UsccSubquery } from './queries.ts';
 export { enterpriseBreakdown, enterpriseBriefs };
-export { allEnterpriseRecords, addAttribute, assertCanSee, findEnterprise, importEnterprises, insertRecords, listEnterprises, loadCatalog, rowToFlat, rulesCatalog, saveEnterprise, scopedQuery, scopeOf, signEnterpriseCode, toCsv, toView, toXlsx, verifyEnterpriseCode };
+export { allEnterpriseRecords, scanEnterpriseRecords, addAttribute, assertCanSee, findEnterprise, importEnterprises, insertRecords, listEnterprises, loadCatalog, rowToFlat, rulesCatalog, saveEnterprise, scopedQuery, scopeOf, signEnterpriseCode, toCsv, toView, toXlsx, verifyEnterpriseCode };
 
 function demoUscc(body8: string): string {
   const first17 = `91310112${body8}${orgCodeCheckChar(body8)}`;

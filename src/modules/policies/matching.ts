@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { createColumnStore, preparePolicySet, rowRecord, setRecord, type Catalog, type ColumnStore, type JsonValue, type PolicySetExplainer } from '../../core/rules/index.ts';
 import { changeCounter } from '../../platform/changes.ts';
 import type { Executor } from '../../platform/db/schema.ts';
-import { allEnterpriseRecords, findEnterprise, rowToFlat, rulesCatalog } from '../enterprises/index.ts';
+import { findEnterprise, rowToFlat, rulesCatalog, scanEnterpriseRecords } from '../enterprises/index.ts';
 import { activePolicies, type ActivePolicy } from './queries.ts';
 
 /**
@@ -137,10 +137,16 @@ export class MatchingService {
     // Head-room for enterprises registered while we run; past it the store is rebuilt.
     const store = createColumnStore(catalog, Math.ceil(count * 1.1) + 1024);
     const rowOf = new Map<string, number>();
-    for await (const { uscc, record } of allEnterpriseRecords(this.db)) {
-      const row = rowOf.size;
+    // Physical-order scan (COPY on PGlite); the change-log cursor was read before it, so
+    // rows changed meanwhile are re-read by the next sync. A row seen twice keeps one slot.
+    for await (const { uscc, record } of scanEnterpriseRecords(this.db)) {
+      let row = rowOf.get(uscc);
+      if (row === undefined) {
+        row = rowOf.size;
+        if (row >= store.capacity) break; // grew past the head-room while loading: the next sync rebuilds
+        rowOf.set(uscc, row);
+      }
       setRecord(store, row, record);
-      rowOf.set(uscc, row);
     }
     store.rows = rowOf.size;
     this.rowOf = rowOf;
@@ -177,6 +183,18 @@ export class MatchingService {
 
   get size(): number {
     return this.rowOf.size;
+  }
+
+  /** Bytes held by the column store's typed arrays (outside the JS heap). */
+  bufferBytes(): number {
+    let n = 0;
+    for (const c of this.snap?.store.columns.values() ?? []) {
+      n += c.missing.byteLength;
+      if (c.kind === 'f64' || c.kind === 'date') n += c.values.byteLength;
+      else if (c.kind === 'dict') n += c.codes.byteLength;
+      else n += c.bits.byteLength;
+    }
+    return n;
   }
 }
 
