@@ -36,7 +36,7 @@ export function BenefitBatchDetailPage() {
   const columns: TableColumnsType<BatchItem> = [
     { title: t('pages.benefits.col.seq'), dataIndex: 'seq', key: 'seq', width: 70 },
     { title: t('pages.benefits.col.uscc'), dataIndex: 'uscc', key: 'uscc', width: 190, render: (v: string) => <Typography.Text style={{ fontFamily: 'monospace' }}>{v}</Typography.Text> },
-    { title: t('pages.benefits.col.name'), dataIndex: 'name', key: 'name', ellipsis: true },
+    { title: t('pages.benefits.col.name'), dataIndex: 'name', key: 'name', width: 280, ellipsis: true },
     { title: t('pages.benefits.col.amount'), dataIndex: 'amountFen', key: 'amount', width: 150, align: 'right', render: (v: number, it) => (it.state === 'held' ? '—' : yuan(v)) },
     { title: t('pages.benefits.col.state'), dataIndex: 'state', key: 'state', width: 140, render: (s: BatchItem['state']) => <ItemStateTag state={s} t={t} /> },
     { title: t('pages.benefits.col.reason'), dataIndex: 'reason', key: 'reason', ellipsis: true, render: (v: string | null) => v ?? '' },
@@ -117,7 +117,7 @@ export function BenefitBatchDetailPage() {
           columns={columns}
           dataSource={b.items}
           loading={query.isFetching}
-          scroll={{ x: 1000 }}
+          scroll={{ x: 1250 }}
           pagination={listPagination(list, b.itemsTotal, (total) => t('common.total', { total }))}
         />
       </Card>
