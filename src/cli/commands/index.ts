@@ -8,6 +8,7 @@ import { registerRulesCommands } from './rules.ts';
 import { registerBenchCommands } from './bench.ts';
 import { registerBenefitCommands } from './benefits.ts';
 import { registerPolicyCommands } from './policies.ts';
+import { registerReminderCommands } from './reminders.ts';
 
 /** Every command group registers itself here; one file per group under src/cli/commands. */
 export function registerCommands(program: Command): void {
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerBenchCommands(program);
   registerPolicyCommands(program);
   registerBenefitCommands(program);
+  registerReminderCommands(program);
 }
