@@ -252,6 +252,10 @@ describe('reminders (P-6): window closing and review deadline', () => {
     expect(m).toMatchObject({ title: '申报即将截止：评估测试·即将截止' });
     expect(m!.body).toContain(`申报期至 ${closes} 截止（还剩 3 个工作日）`);
     expect(await windowMessages(DEMO_ENTERPRISE_USCC)).toEqual([]);
+    // Each sweep that sent something leaves one audit record.
+    const audits = await t.db.selectFrom('audit_log').select(['actor', 'target']).where('action', '=', 'reminders.sweep').execute();
+    expect(audits).toEqual(expect.arrayContaining([{ actor: 'system', target: `reminders:${d3}` }, { actor: 'system', target: `reminders:${d1}` }]));
+    expect(audits.filter((a) => a.target === `reminders:${d3}`)).toHaveLength(1);
     // After the window: nothing more.
     await runInTx(nextDay(closes));
     expect((await windowMessages()).length).toBe(4);
@@ -281,6 +285,8 @@ describe('reminders (P-6): window closing and review deadline', () => {
     expect((await post(as.dept!, `/api/v1/staff-messages/${id}/read`)).statusCode).toBe(204);
     expect((await as.dept!.request({ method: 'GET', url: '/api/v1/staff-messages' })).json()).toMatchObject({ unread: page.unread - 1 });
     expect((await post(as.dept!, '/api/v1/staff-messages/999999/read')).statusCode).toBe(404);
+    const adminInbox = (await as.admin!.request({ method: 'GET', url: '/api/v1/staff-messages?pageSize=100' })).json() as { items: Array<{ id: number }> };
+    expect(adminInbox.items.map((i) => i.id)).toContain(Number(id));
     for (const u of ['enterprise', 'leader', 'street']) expect((await as[u]!.request({ method: 'GET', url: '/api/v1/staff-messages' })).statusCode, u).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/staff-messages' })).statusCode).toBe(401);
 

@@ -1,4 +1,5 @@
-import type { Db, Executor } from '../../platform/db/schema.ts';
+import { appendAudit, SYSTEM_ACTOR } from '../../platform/audit.ts';
+import type { Db, Executor, Tx } from '../../platform/db/schema.ts';
 import { scheduleJob, type JobHandler } from '../../platform/jobs.ts';
 import { appliedEnterprises, pendingReviews } from '../applications/index.ts';
 import { sendEnterpriseMessages } from '../notifications/index.ts';
@@ -50,7 +51,7 @@ async function claimKeys(tx: Executor, kind: string, day: string, keys: readonly
  * review whose deadline is within 3 (then 1) working days → one message to
  * the reviewing department.
  */
-export async function runReminderSweep(tx: Executor, today: string): Promise<SweepResult> {
+export async function runReminderSweep(tx: Tx, today: string): Promise<SweepResult> {
   let windowReminders = 0;
   for (const p of await openApplyWindows(tx, today)) {
     const stage = stageFor(p.applyTo, today, WINDOW_STAGES);
@@ -82,6 +83,8 @@ export async function runReminderSweep(tx: Executor, today: string): Promise<Swe
       .execute();
     reviewReminders++;
   }
+  // One audit record per sweep that sent anything (the messages themselves are the detail).
+  if (windowReminders + reviewReminders > 0) await appendAudit(tx, SYSTEM_ACTOR, { action: 'reminders.sweep', target: `reminders:${today}`, change: { windowReminders, reviewReminders } });
   return { day: today, windowReminders, reviewReminders };
 }
 
