@@ -3,7 +3,10 @@
 // each distinct query of the bench mix through listPolicies — the code behind
 // GET /api/v1/policies?q=… — captures the SQL it sends, and prints EXPLAIN
 // ANALYZE for the slowest, plus time per stage.
-//   npx tsx bench/search/explain.ts [--database-url URL | --data-dir DIR] [--policies N] [--seed S] [--top K] [--reuse]
+//   npx tsx bench/search/explain.ts [--database-url URL | --data-dir DIR] [--policies N] [--seed S] [--top K]
+// Point it at a scratch database: it migrates it and replaces the policies
+// coded bench-*. With --data-dir the loaded PGlite directory is reused on the
+// next run (loading is skipped when it already holds N bench policies).
 import { CompiledQuery, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import os from 'node:os';
 import { sql } from 'kysely';
