@@ -67,7 +67,11 @@ async function compute(db: Executor, department: string | undefined): Promise<Co
   const submissions = await firstSubmissions(db, ids);
   const deptName = new Map(org.departments.map((d) => [d.code, d.name]));
   const byPolicy = new Map<number, typeof payments>();
-  for (const p of payments) byPolicy.set(p.policyId, [...(byPolicy.get(p.policyId) ?? []), p]);
+  for (const p of payments) {
+    const list = byPolicy.get(p.policyId);
+    if (list) list.push(p);
+    else byPolicy.set(p.policyId, [p]);
+  }
   const daysByDepartment = new Map<string, number[]>();
   const rows = facts.map((f): PolicyEvaluation => {
     const paid = byPolicy.get(f.id) ?? [];
@@ -76,7 +80,9 @@ async function compute(db: Executor, department: string | undefined): Promise<Co
       const start = f.mode === 'auto' ? f.versionPublishedAt[p.version] : submissions.get(`${p.policyId}|${p.uscc}|${p.period}`);
       if (start) days.push(daysBetween(start, p.paidAt));
     }
-    daysByDepartment.set(f.department, [...(daysByDepartment.get(f.department) ?? []), ...days]);
+    const deptDays = daysByDepartment.get(f.department) ?? [];
+    for (const d of days) deptDays.push(d);
+    daysByDepartment.set(f.department, deptDays);
     const a = apps.get(f.id) ?? { applied: 0, approved: 0 };
     const auto = f.mode === 'auto';
     return {
