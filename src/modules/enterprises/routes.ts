@@ -32,9 +32,9 @@ const AttributeBody = Type.Object(
     key: Type.String({ maxLength: 41 }),
     label: Type.String({ minLength: 1, maxLength: 40 }),
     type: Type.Union(['number', 'money', 'date', 'enum', 'tags', 'text', 'boolean'].map((t) => Type.Literal(t))),
-    unit: Type.Optional(Type.Union([Type.String({ maxLength: 10 }), Type.Null()])),
-    options: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 40 }), { maxItems: 200 }), Type.Null()])),
-    description: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+    unit: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 10 })])),
+    options: Type.Optional(Type.Union([Type.Null(), Type.Array(Type.String({ maxLength: 40 }), { maxItems: 200 })])),
+    description: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 500 })])),
   },
   { additionalProperties: false },
 );

@@ -13,13 +13,13 @@ import type { PolicyAction } from './domain/lifecycle.ts';
 import type { PolicyStatus } from './migrations.ts';
 import { canSeePolicy, cleanupList, listPolicies, toSummary } from './queries.ts';
 
-const DateStr = Type.Union([Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), Type.Null()]);
+const DateStr = Type.Union([Type.Null(), Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })]);
 const Content = Type.Object(
   {
     code: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,63}$' })),
     title: Type.String({ minLength: 1, maxLength: 200 }),
     department: Type.String({ maxLength: 32 }),
-    docNumber: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+    docNumber: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 100 })])),
     category: Type.Union(CATEGORIES.map((c) => Type.Literal(c))),
     mode: Type.Union([Type.Literal('apply'), Type.Literal('auto')]),
     keyPoints: Type.Array(Type.String({ maxLength: 500 }), { maxItems: 20, default: [] }),
@@ -29,11 +29,11 @@ const Content = Type.Object(
     applyFrom: Type.Optional(DateStr),
     applyTo: Type.Optional(DateStr),
     eligibility: Type.Unknown(),
-    benefit: Type.Optional(Type.Union([Type.Object({ amount: Type.Unknown(), cap: Type.Optional(Type.Integer({ minimum: 0 })), rounding: Type.Optional(Type.Union([Type.Literal('half_up'), Type.Literal('down'), Type.Literal('half_even')])) }, { additionalProperties: false }), Type.Null()])),
+    benefit: Type.Optional(Type.Union([Type.Null(), Type.Object({ amount: Type.Unknown(), cap: Type.Optional(Type.Integer({ minimum: 0 })), rounding: Type.Optional(Type.Union([Type.Literal('half_up'), Type.Literal('down'), Type.Literal('half_even')])) }, { additionalProperties: false })])),
     materials: Type.Array(Type.String({ maxLength: 200 }), { maxItems: 50, default: [] }),
-    reviewRules: Type.Optional(Type.Union([Type.String({ maxLength: 5000 }), Type.Null()])),
-    budget: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
-    contact: Type.Optional(Type.Union([Type.Object({ owner: Type.Optional(Type.String({ maxLength: 100 })), phone: Type.Optional(Type.String({ maxLength: 50 })), qaOwner: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }), Type.Null()])),
+    reviewRules: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 5000 })])),
+    budget: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 0 })])),
+    contact: Type.Optional(Type.Union([Type.Null(), Type.Object({ owner: Type.Optional(Type.String({ maxLength: 100 })), phone: Type.Optional(Type.String({ maxLength: 50 })), qaOwner: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false })])),
     tags: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 30, default: [] }),
   },
   { additionalProperties: false },

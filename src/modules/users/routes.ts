@@ -76,7 +76,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.get(
     '/auth/me',
-    { config: { access: 'authenticated' }, schema: { tags: ['auth'], summary: '当前用户', response: { 200: Type.Object({ user: PublicUserSchema, csrfToken: Type.Union([Type.String(), Type.Null()]) }) } } },
+    { config: { access: 'authenticated' }, schema: { tags: ['auth'], summary: '当前用户', response: { 200: Type.Object({ user: PublicUserSchema, csrfToken: Type.Union([Type.Null(), Type.String()]) }) } } },
     async (req) => ({ user: await publicUser(ctx, req.user!), csrfToken: req.csrfToken }),
   );
 
@@ -172,9 +172,9 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
             password: Type.String({ minLength: 1, maxLength: 256 }),
             displayName: Type.Optional(Type.String({ maxLength: 64 })),
             role: RoleSchema,
-            department: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
-            street: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
-            uscc: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])),
+            department: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 64 })])),
+            street: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 64 })])),
+            uscc: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 32 })])),
           },
           { additionalProperties: false },
         ),

@@ -23,9 +23,21 @@ const db = new PGlite({ dataDir: workerData.dataDir, parsers, extensions: { pg_t
 const COPY_MARKER = '/*qifu:copy*/';
 const COPY_COLUMN = '__qifu_copy';
 
+function describe(err) {
+  if (err && err.message) return String(err.message);
+  if (err && typeof err === 'object') {
+    try {
+      return JSON.stringify(err);
+    } catch {
+      // fall through
+    }
+  }
+  return String(err);
+}
+
 function toError(err) {
   return {
-    message: err && err.message ? String(err.message) : String(err),
+    message: describe(err),
     code: err && err.code ? String(err.code) : undefined,
     detail: err && err.detail ? String(err.detail) : undefined,
     constraint: err && err.constraint ? String(err.constraint) : undefined,
