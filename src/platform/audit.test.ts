@@ -91,5 +91,6 @@ describe.runIf(testBackend() === 'pglite')('qifu audit verify', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // initdb plus two CLI processes: minutes on a loaded 2-core machine.
+  }, 300_000);
 });
