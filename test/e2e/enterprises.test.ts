@@ -198,7 +198,7 @@ describe('enterprise user', () => {
   it('本企业 shows its own page; it may update only self-reported data', async () => {
     const page = await h.newPage();
     await loginUi(page, 'enterprise', DEMO_PASSWORD);
-    expect(await menuLabels(page)).toEqual(['首页', '本企业', '惠企政策', '政策体检']);
+    expect(await menuLabels(page)).toEqual(['首页', '本企业', '惠企政策', '政策体检', '我的申报', '已享受政策']);
     await page.getByTestId('side-menu').getByText('本企业').click();
     await page.waitForURL('**/my-enterprise');
     await expect.poll(() => page.getByTestId('enterprise-name').innerText()).toBe(DEMO_ENTERPRISE);

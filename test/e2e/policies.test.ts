@@ -77,7 +77,7 @@ describe('policies', () => {
   it('the enterprise sees the new policy under 可享政策 and near misses with their reason (screenshot)', async () => {
     const page = await h.newPage();
     await loginUi(page, 'enterprise', DEMO_PASSWORD);
-    expect(await menuLabels(page)).toEqual(['首页', '本企业', '惠企政策', '政策体检']);
+    expect(await menuLabels(page)).toEqual(['首页', '本企业', '惠企政策', '政策体检', '我的申报', '已享受政策']);
     await page.getByTestId('side-menu').getByText('政策体检').click();
     await page.waitForURL('**/policy-checkup');
     const eligible = page.getByTestId('checkup-eligible');
