@@ -109,7 +109,9 @@ export async function runCheckupBench(opts: { enterprises: number; policies: num
     const { token, usccs } = await prepare(path.join(dir, 'db'), opts.enterprises, opts.policies, opts.seed, opts.log);
     const port = 30000 + Math.floor(Math.random() * 20000);
     const root = path.resolve(import.meta.dirname, '../..');
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { cwd: root, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', QIFU_DATA_DIR: path.join(dir, 'db'), QIFU_DEMO: '0', DATABASE_URL: '', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+    // QIFU_BENCH_SERVER_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+    const extra = (process.env.QIFU_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+    child = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/server/main.ts'], { cwd: root, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', QIFU_DATA_DIR: path.join(dir, 'db'), QIFU_DEMO: '0', DATABASE_URL: '', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
     const url = `http://127.0.0.1:${port}`;
     await waitForServer(url, child);
     const auth = { authorization: `Bearer ${token}` };
@@ -120,7 +122,8 @@ export async function runCheckupBench(opts: { enterprises: number; policies: num
     const t0 = performance.now();
     const first = await fetch(`${url}${checkup()}`, { headers: auth, signal: AbortSignal.timeout(600_000) });
     if (!first.ok) throw new Error(`first checkup failed: ${first.status} ${await first.text()}`);
-    await first.arrayBuffer();
+    const firstBytes = (await first.arrayBuffer()).byteLength;
+    opts.log(`response size of one 政策体检: ${(firstBytes / 1024).toFixed(0)} KiB`);
     const firstMs = performance.now() - t0;
     opts.log(`first 政策体检 (loads ${opts.enterprises} enterprises into columns): ${(firstMs / 1000).toFixed(1)} s`);
     await load('warm-up', url, 4, 3, auth, checkup);
