@@ -7,7 +7,7 @@ import { markChanged } from '../../platform/changes.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import { scheduleJob } from '../../platform/jobs.ts';
 import { searchColumnValues } from '../../platform/search/index.ts';
-import { allEnterpriseRecords, rulesCatalog } from '../enterprises/index.ts';
+import { rulesCatalog, scanEnterpriseRecords } from '../enterprises/index.ts';
 import { notifyNewlyEligible } from '../notifications/index.ts';
 import { orgUnitExists } from '../org/index.ts';
 import { checkContent, type PolicyContent } from './domain/content.ts';
@@ -137,7 +137,8 @@ export async function recomputeMatches(tx: Executor, policyId: number, version: 
   const content = v.content as unknown as PolicyContent;
   const explainer = preparePolicySet([{ id: String(policyId), rule: content.eligibility }], { catalog: await rulesCatalog(tx), today });
   const rows: Array<{ uscc: string; status: 'eligible' | 'unknown' | 'near' }> = [];
-  for await (const { uscc, record } of allEnterpriseRecords(tx)) {
+  // One transaction, so the physical-order scan (COPY on PGlite) is a consistent snapshot.
+  for await (const { uscc, record } of scanEnterpriseRecords(tx)) {
     const e = explainer.explainAll(record)[0]!;
     if (e.status === 'true') rows.push({ uscc, status: 'eligible' });
     else if (e.status === 'unknown') rows.push({ uscc, status: 'unknown' });

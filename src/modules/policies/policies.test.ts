@@ -148,7 +148,11 @@ describe('matching and 政策体检 (P-4)', () => {
   });
 
   it('试算: validates a draft rule and counts today’s matches', async () => {
-    const ok = (await as.kw!.request({ method: 'POST', url: '/api/v1/policies/try', payload: { eligibility: { '>=': [{ var: 'employees' }, 50] }, uscc: DEMO_ENTERPRISE_USCC } })).json() as { matched: number; explanation: { status: string } };
+    const ok = (await as.kw!.request({ method: 'POST', url: '/api/v1/policies/try', payload: { eligibility: { '>=': [{ var: 'employees' }, 50] }, uscc: DEMO_ENTERPRISE_USCC } })).json() as { matched: number; unknown: number; explanation: { status: string } };
+    // The same counts as SQL over the registry: eligible for sure, and unknown where the attribute is missing.
+    const counts = (await sql<{ yes: number; missing: number }>`select count(*) filter (where employees >= 50) as yes, count(*) filter (where employees is null) as missing from enterprises`.execute(t.db)).rows[0]!;
+    expect(ok.matched).toBe(Number(counts.yes));
+    expect(ok.unknown).toBe(Number(counts.missing));
     expect(ok.matched).toBeGreaterThan(0);
     expect(ok.explanation.status).toBe('true');
     const bad = await as.kw!.request({ method: 'POST', url: '/api/v1/policies/try', payload: { eligibility: { '>=': [{ var: 'employeez' }, 50] } } });

@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { explainRule, validateRule, type Rule } from '../../core/rules/index.ts';
+import { compileMatchPlan, countResult, explainRule, matchColumns, validateRule, type Rule } from '../../core/rules/index.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import type { AppContext } from '../../platform/module.ts';
-import { allEnterpriseRecords, assertCanSee, findEnterprise, rowToFlat, rulesCatalog } from '../enterprises/index.ts';
+import { assertCanSee, findEnterprise, rowToFlat, rulesCatalog } from '../enterprises/index.ts';
 import { policyCheckup } from './checkup.ts';
 import { matchingService } from './matching.ts';
 import { policyMatchRoutes } from './match-routes.ts';
@@ -188,13 +188,11 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
       const catalog = await rulesCatalog(db);
       const v = validateRule(body.eligibility, { catalog });
       if (!v.ok) throw new AppError('RULE_INVALID', 400, '申报条件有误', { field: 'eligibility', detail: `${v.issues[0]!.message}（位置 ${v.issues[0]!.path}）`, extra: { issues: v.issues } });
-      let matched = 0;
-      let unknown = 0;
-      for await (const { record } of allEnterpriseRecords(db)) {
-        const e = explainRule(body.eligibility as Rule, record, { catalog, today: today(), maxNearMisses: 0 });
-        if (e.status === 'true') matched++;
-        else if (e.status === 'unknown') unknown++;
-      }
+      // Counted by the columnar matcher over the matching service's columns: no table scan per 试算.
+      const snap = await matching.snapshot();
+      const counts = countResult(matchColumns(snap.store, compileMatchPlan([{ id: 'try', rule: body.eligibility as Rule }], { catalog: snap.catalog, today: snap.today })))[0]!;
+      const matched = counts.eligible;
+      const unknown = counts.unknown;
       let explanation = null;
       if (body.uscc) {
         const row = await findEnterprise(db, body.uscc.toUpperCase());
