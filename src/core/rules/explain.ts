@@ -403,11 +403,18 @@ export function preparePolicySet(policies: readonly { id: string; rule: Rule }[]
   };
 }
 
+/** A value as a person reads it: lists joined with 、, an empty list as 无. */
+function shown(v: JsonValue): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.length ? v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('、') : '无';
+  return JSON.stringify(v);
+}
+
 function changeOf(l: PreparedAtom, path: string, wasTrue: boolean, uses: AttributeUse[]): NearMissChange {
   const needed = wasTrue ? l.text.negated : l.text.text;
   const attr = l.text.attribute;
   const yours: JsonValue = attr !== undefined ? (uses.find((u) => u.name === attr)?.value ?? null) : uses.length === 1 ? (uses[0]?.value ?? null) : Object.fromEntries(uses.map((u) => [u.name, u.value]));
-  const c: NearMissChange = { path, needed, yours, text: `${needed}（当前：${typeof yours === 'string' ? yours : JSON.stringify(yours)}）` };
+  const c: NearMissChange = { path, needed, yours, text: `${needed}（当前：${shown(yours)}）` };
   if (attr !== undefined) c.attribute = attr;
   return c;
 }
