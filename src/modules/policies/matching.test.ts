@@ -70,7 +70,7 @@ describe('matching service (P-4 incremental) and 政策体检 from memory', () =
     expect(near?.explanation.tree).toBeUndefined();
     // Lists read as lists: 企业标签 包含 首贷户（当前：高新技术企业、专精特新、科技型中小企业）.
     const tagged = c.nearMiss.flatMap((i) => i.explanation.nearMisses.flatMap((n) => n.changes)).find((ch) => ch.attribute === 'tags');
-    expect(tagged?.text).toMatch(/（当前：[^\[\]"]*、[^\[\]"]*）$/);
+    expect(tagged?.text).toMatch(/（当前：[^[\]"]*、[^[\]"]*）$/);
     const eligible = c.eligible[0]!;
     expect(eligible.explanation.conditions?.length).toBeGreaterThan(0);
     expect(eligible.explanation.conditions!.every((x) => x.text.length > 0 && ['true', 'false', 'unknown'].includes(x.truth))).toBe(true);
