@@ -1,11 +1,10 @@
-import { CheckOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Badge, Button, Card, Flex, List, Tag, Typography } from 'antd';
+import { Alert, App, Card, Typography } from 'antd';
 import { useNavigate } from 'react-router';
 import { errorText } from '../../app/errors';
-import { formatDateTime } from '../../app/format';
 import { useI18n } from '../../app/i18n';
-import { listPagination, useListParams } from '../../app/list-params';
+import { useListParams } from '../../app/list-params';
+import { InboxList } from '../../app/InboxList';
 import { PageHeader } from '../../app/PageHeader';
 import { fetchStaffMessages, markStaffMessageRead, staffMessageKeys, type StaffMessage } from './api';
 
@@ -39,52 +38,19 @@ export function StaffMessagesPage() {
             {t('pages.messages.summary', { total: data.total, unread: data.unread })}
           </Typography.Paragraph>
         ) : null}
-        <List<StaffMessage>
+        <InboxList<StaffMessage>
+          items={data?.items ?? []}
+          total={data?.total}
           loading={query.isFetching}
-          dataSource={data?.items ?? []}
-          data-testid="staff-messages-list"
-          locale={{ emptyText: t('pages.staffMessages.empty') }}
-          pagination={data && data.total > list.pageSize ? { ...listPagination(list, data.total, (n) => t('common.total', { total: n })), align: 'end' } : false}
-          renderItem={(m) => (
-            <List.Item
-              key={m.id}
-              data-testid={`staff-message-${m.id}`}
-              actions={[
-                ...(m.read
-                  ? []
-                  : [
-                      <Button key="read" size="small" icon={<CheckOutlined />} onClick={() => read.mutate(m.id)}>
-                        {t('pages.messages.markRead')}
-                      </Button>,
-                    ]),
-                ...(m.link
-                  ? [
-                      <Button key="open" size="small" type="link" onClick={() => void open(m)}>
-                        {t('pages.staffMessages.open')}
-                      </Button>,
-                    ]
-                  : []),
-              ]}
-            >
-              <List.Item.Meta
-                avatar={<Badge dot={!m.read} status={m.read ? 'default' : 'processing'} />}
-                title={
-                  <Flex gap={8} align="center" wrap>
-                    <Typography.Text strong={!m.read}>{m.title}</Typography.Text>
-                    <Tag color={m.read ? 'default' : 'orange'}>{t(m.read ? 'pages.messages.read' : 'pages.messages.unread')}</Tag>
-                  </Flex>
-                }
-                description={
-                  <Flex vertical gap={2}>
-                    <span>{m.body}</span>
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {formatDateTime(m.createdAt)}
-                    </Typography.Text>
-                  </Flex>
-                }
-              />
-            </List.Item>
-          )}
+          list={list}
+          testId="staff-messages-list"
+          itemTestId="staff-message"
+          emptyText={t('pages.staffMessages.empty')}
+          openLabel={t('pages.staffMessages.open')}
+          unreadColor="orange"
+          readingId={read.isPending ? read.variables : undefined}
+          onRead={(id) => read.mutate(id)}
+          onOpen={(m) => void open(m)}
         />
       </Card>
     </>

@@ -1,12 +1,11 @@
-import { CheckOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Badge, Button, Card, Flex, List, Segmented, Tag, Typography } from 'antd';
+import { Alert, App, Card, Segmented, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { errorText } from '../../app/errors';
-import { formatDateTime } from '../../app/format';
 import { useI18n } from '../../app/i18n';
-import { listPagination, useListParams } from '../../app/list-params';
+import { useListParams } from '../../app/list-params';
+import { InboxList } from '../../app/InboxList';
 import { PageHeader } from '../../app/PageHeader';
 import { fetchMessages, markMessageRead, messageKeys, type Message } from './api';
 
@@ -61,55 +60,20 @@ export function MessagesPage() {
             {t('pages.messages.summary', { total: data.total, unread: data.unread })}
           </Typography.Paragraph>
         ) : null}
-        <List<Message>
+        <InboxList<Message>
+          items={items}
+          total={data?.total}
           loading={query.isFetching}
-          dataSource={items}
-          data-testid="messages-list"
-          locale={{ emptyText: t('pages.messages.empty') }}
-          pagination={data && data.total > list.pageSize ? { ...listPagination(list, data.total, (n) => t('common.total', { total: n })), align: 'end' } : false}
-          renderItem={(m) => (
-            <List.Item
-              key={m.id}
-              data-testid={`message-${m.id}`}
-              data-read={m.read ? 'true' : 'false'}
-              actions={[
-                ...(m.read
-                  ? []
-                  : [
-                      <Button key="read" size="small" icon={<CheckOutlined />} loading={read.isPending && read.variables === m.id} onClick={() => read.mutate(m.id)} data-testid={`message-read-${m.id}`}>
-                        {t('pages.messages.markRead')}
-                      </Button>,
-                    ]),
-                ...(m.link
-                  ? [
-                      <Button key="open" size="small" type="link" onClick={() => void open(m)} data-testid={`message-open-${m.id}`}>
-                        {t('pages.messages.open')}
-                      </Button>,
-                    ]
-                  : []),
-              ]}
-            >
-              <List.Item.Meta
-                avatar={<Badge dot={!m.read} status={m.read ? 'default' : 'processing'} />}
-                title={
-                  <Flex gap={8} align="center" wrap>
-                    <Typography.Link strong={!m.read} onClick={() => void open(m)}>
-                      {m.title}
-                    </Typography.Link>
-                    <Tag color={m.read ? 'default' : 'blue'}>{t(m.read ? 'pages.messages.read' : 'pages.messages.unread')}</Tag>
-                  </Flex>
-                }
-                description={
-                  <Flex vertical gap={2}>
-                    <span>{m.body}</span>
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {formatDateTime(m.createdAt)}
-                    </Typography.Text>
-                  </Flex>
-                }
-              />
-            </List.Item>
-          )}
+          list={list}
+          testId="messages-list"
+          itemTestId="message"
+          emptyText={t('pages.messages.empty')}
+          openLabel={t('pages.messages.open')}
+          unreadColor="blue"
+          titleOpens
+          readingId={read.isPending ? read.variables : undefined}
+          onRead={(id) => read.mutate(id)}
+          onOpen={(m) => void open(m)}
         />
       </Card>
     </>
