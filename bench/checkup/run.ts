@@ -39,7 +39,7 @@ function shift(rule: unknown, k: number): unknown {
   return rule;
 }
 
-async function prepare(dir: string, enterprises: number, policies: number, seed: number, log: (l: string) => void): Promise<{ token: string; usccs: string[] }> {
+export async function prepare(dir: string, enterprises: number, policies: number, seed: number, log: (l: string) => void): Promise<void> {
   const h = await openDatabase({ dataDir: dir });
   await migrateAll(h.db);
   await seedAll(h.db, { ...loadConfig({}), demo: false }, false, () => undefined);
@@ -59,6 +59,12 @@ async function prepare(dir: string, enterprises: number, policies: number, seed:
       .executeTakeFirstOrThrow();
     await h.db.insertInto('policy_versions').values({ policy_id: Number(row.id), version: 1, content: JSON.stringify(content), content_hash: sm3(canonicalJson(content)), published_by: 'bench' }).execute();
   }
+  await h.close();
+}
+
+/** A fresh API token for the admin and every enterprise's USCC, from a prepared database. */
+async function access(dir: string): Promise<{ token: string; usccs: string[] }> {
+  const h = await openDatabase({ dataDir: dir });
   const admin = await h.db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow();
   const { token } = await createApiToken(h.db, SYSTEM_ACTOR, Number(admin.id), 'bench');
   const sample = await sql<{ uscc: string }>`select uscc from enterprises order by uscc`.execute(h.db);
@@ -102,11 +108,20 @@ function percentileOf(l: { p90: number; p97_5: number }, p: 95): number {
   return l.p90 + ((l.p97_5 - l.p90) * (p - 90)) / 7.5;
 }
 
-export async function runCheckupBench(opts: { enterprises: number; policies: number; clients: number; seconds: number; seed: number; log: (l: string) => void }): Promise<{ results: LoadResult[]; firstMs: number; machine: string }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qifu-bench-checkup-'));
+export async function runCheckupBench(opts: { enterprises: number; policies: number; clients: number; seconds: number; seed: number; keep?: string; log: (l: string) => void }): Promise<{ results: LoadResult[]; firstMs: number; machine: string }> {
+  // --keep DIR: prepare the database there once and reuse it while the parameters are the same.
+  const dir = opts.keep ? path.resolve(opts.keep) : fs.mkdtempSync(path.join(os.tmpdir(), 'qifu-bench-checkup-'));
+  const stamp = JSON.stringify({ enterprises: opts.enterprises, policies: opts.policies, seed: opts.seed });
+  const stampFile = path.join(dir, 'prepared.json');
   let child: ChildProcess | null = null;
   try {
-    const { token, usccs } = await prepare(path.join(dir, 'db'), opts.enterprises, opts.policies, opts.seed, opts.log);
+    if (!opts.keep || !fs.existsSync(stampFile) || fs.readFileSync(stampFile, 'utf8') !== stamp) {
+      fs.rmSync(path.join(dir, 'db'), { recursive: true, force: true });
+      fs.mkdirSync(dir, { recursive: true });
+      await prepare(path.join(dir, 'db'), opts.enterprises, opts.policies, opts.seed, opts.log);
+      if (opts.keep) fs.writeFileSync(stampFile, stamp);
+    } else opts.log(`reusing the database prepared in ${dir}`);
+    const { token, usccs } = await access(path.join(dir, 'db'));
     const port = 30000 + Math.floor(Math.random() * 20000);
     const root = path.resolve(import.meta.dirname, '../..');
     // QIFU_BENCH_SERVER_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
@@ -133,6 +148,6 @@ export async function runCheckupBench(opts: { enterprises: number; policies: num
   } finally {
     child?.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!opts.keep) fs.rmSync(dir, { recursive: true, force: true });
   }
 }

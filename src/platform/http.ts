@@ -34,6 +34,20 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const TOKEN_TTL_MS = 5000;
 const tokenCache = new Map<string, { user: AuthUser; at: number; gen: number }>();
 
+const tokenLookups = new Map<string, Promise<AuthUser | null>>();
+
+async function lookupToken(db: Db, hash: string): Promise<AuthUser | null> {
+  const row = await db
+    .selectFrom('api_tokens as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .select(['t.id as tokenId', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.department', 'u.street', 'u.uscc', 'u.disabled'])
+    .where('t.token_hash', '=', hash)
+    .where('t.revoked', '=', false)
+    .executeTakeFirst();
+  if (!row || row.disabled) return null;
+  return { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role, department: row.department, street: row.street, uscc: row.uscc };
+}
+
 /** Loads the caller from the session cookie or a bearer token. */
 async function authenticate(db: Db, req: FastifyRequest): Promise<void> {
   const authz = req.headers.authorization;
@@ -47,19 +61,22 @@ async function authenticate(db: Db, req: FastifyRequest): Promise<void> {
       req.authVia = 'token';
       return;
     }
-    const row = await db
-      .selectFrom('api_tokens as t')
-      .innerJoin('users as u', 'u.id', 't.user_id')
-      .select(['t.id as tokenId', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.department', 'u.street', 'u.uscc', 'u.disabled'])
-      .where('t.token_hash', '=', hash)
-      .where('t.revoked', '=', false)
-      .executeTakeFirst();
+    // One lookup per token at a time: when the cache entry expires under load, the requests
+    // arriving meanwhile share it instead of each querying the database.
+    // Keyed with the users generation: a lookup begun before a user write is not shared after it.
+    const key = `${hash}:${gen}`;
+    let pending = tokenLookups.get(key);
+    if (!pending) {
+      pending = lookupToken(db, hash).finally(() => tokenLookups.delete(key));
+      tokenLookups.set(key, pending);
+    }
+    const user = await pending;
     // A bearer token that does not resolve is an error, not an anonymous call.
-    if (!row || row.disabled) throw Errors.unauthenticated();
-    req.user = { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role, department: row.department, street: row.street, uscc: row.uscc };
+    if (!user) throw Errors.unauthenticated();
+    req.user = user;
     req.authVia = 'token';
     if (tokenCache.size > 10_000) tokenCache.clear();
-    tokenCache.set(hash, { user: req.user, at: Date.now(), gen });
+    tokenCache.set(hash, { user, at: Date.now(), gen });
     return;
   }
   const sid = req.cookies?.[SESSION_COOKIE];

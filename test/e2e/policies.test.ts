@@ -88,6 +88,13 @@ describe('policies', () => {
     const reasons = page.getByTestId('checkup-near').locator('.near-miss');
     await expect.poll(() => reasons.count()).toBeGreaterThan(0);
     expect(await reasons.first().innerText()).toMatch(/^还差：.+（当前：.+）/);
+    // The nearest ten first; the rest on request, as many as the tab's count.
+    const nearItems = page.getByTestId('checkup-near').locator('.checkup-item');
+    expect(await nearItems.count()).toBe(10);
+    const total = Number(await page.getByTestId('checkup-tabs').getByRole('tab', { name: /差一点/ }).locator('.ant-badge').innerText());
+    expect(total).toBeGreaterThan(10);
+    await page.getByTestId('checkup-near-all').click();
+    await expect.poll(() => nearItems.count()).toBe(total);
 
     // Each item opens the policy.
     await page.getByTestId('checkup-tabs').getByRole('tab', { name: /可享政策/ }).click();

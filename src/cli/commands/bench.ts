@@ -136,8 +136,9 @@ export function registerBenchCommands(program: Command): void {
     .option('--clients <c>', 'concurrent keep-alive clients', '100')
     .option('--seconds <s>', 'measuring time', '20')
     .option('--seed <s>', 'random seed', '1')
+    .option('--keep <dir>', 'prepare the database in DIR once and reuse it on later runs with the same parameters')
     .option('--json', 'print the report as one JSON line (the last line of output)')
-    .action(async (o: { enterprises: string; policies: string; clients: string; seconds: string; seed: string; json?: boolean }) => {
+    .action(async (o: { enterprises: string; policies: string; clients: string; seconds: string; seed: string; keep?: string; json?: boolean }) => {
       const { runCheckupBench } = await import('../../../bench/checkup/run.ts');
       const r = await runCheckupBench({
         enterprises: intOpt(o.enterprises, '--enterprises', 1, 5_000_000),
@@ -145,6 +146,7 @@ export function registerBenchCommands(program: Command): void {
         clients: intOpt(o.clients, '--clients', 1, 1000),
         seconds: intOpt(o.seconds, '--seconds', 1, 600),
         seed: intOpt(o.seed, '--seed', 0, 2 ** 31 - 1),
+        keep: o.keep,
         log: (l) => process.stderr.write(`${l}\n`),
       });
       process.stdout.write(`checkup: ${o.enterprises} enterprises × ${o.policies} policies, ${o.clients} clients, ${o.seconds} s; machine: ${r.machine}\n\n`);

@@ -65,6 +65,13 @@ const F = 0;
 const U = 1;
 const T = 2;
 const TRUTH: readonly Truth[] = ['false', 'unknown', 'true'];
+/** A rule builder's rule has a handful of conditions; the pair search looks at no more than this many. */
+const MAX_CANDIDATES = 24;
+/** Truth patterns of up to this many conditions fit a base-3 key below 2^53. */
+const MAX_KEYED_ATOMS = 30;
+/** Patterns cached per policy (near-miss sets; JSON strings, which are bigger); past it, new ones are computed each time. */
+const SETS_PER_POLICY = 4096;
+const JSON_PER_POLICY = 256;
 
 export function kleene(s: Skel, leaf: ArrayLike<number>): number {
   switch (s.k) {
@@ -105,6 +112,8 @@ export function kleene(s: Skel, leaf: ArrayLike<number>): number {
 interface PreparedAtom {
   fn: CompiledRule;
   attrs: string[];
+  /** Indexes of `attrs` in the set's distinct attribute list (each is looked up once per enterprise). */
+  attrIx: number[];
   labels: (string | undefined)[];
   text: LeafText;
   op: string;
@@ -138,11 +147,32 @@ export interface CompactExplanation {
   conditions?: ConditionOutcome[];
 }
 
+/**
+ * The cheap first pass over one enterprise (政策体检): every policy's outcome and, for the
+ * false ones, whether it is a near miss and by how many changes — without building any
+ * explanation. `compactAt` then explains only the policies a caller will show.
+ */
+export interface Triage {
+  /** Per policy, in the order prepared: 0 false, 1 unknown, 2 true. */
+  readonly status: Uint8Array;
+  /**
+   * Per false policy: the fewest condition changes (1 or 2) that lift it off false, i.e. the
+   * size of its first near-miss set; 0 when it is no near miss (or not false).
+   */
+  readonly changes: Uint8Array;
+}
+
 /** Many policies prepared together: each distinct condition is evaluated once per enterprise. */
 export interface PolicySetExplainer {
+  readonly ids: readonly string[];
   explainAll(data: unknown): PolicyExplanation[];
   /** Like explainAll without trees; `conditions` for the statuses listed (default: true and unknown). */
   explainCompact(data: unknown, opts?: { conditionsFor?: readonly Truth[] }): CompactExplanation[];
+  triage(data: unknown): Triage;
+  /** The compact explanation of policy `i` (index in the order prepared) from a triage of the same data. */
+  compactAt(t: Triage, i: number, opts?: { conditions?: boolean }): CompactExplanation;
+  /** JSON.stringify of compactAt without its id, cached where it depends only on the conditions' truth. */
+  compactJsonAt(t: Triage, i: number, opts?: { conditions?: boolean }): string;
 }
 
 interface PreparedPolicy {
@@ -154,6 +184,23 @@ interface PreparedPolicy {
   distinct: boolean;
   /** Only AND/OR over conditions (no NOT, no IF): turning a true condition false never helps. */
   monotone: boolean;
+  /** The flip-count bound equals the near-miss search's answer: distinct conditions, no IF, few enough to search all. */
+  exact: boolean;
+}
+
+function hasIf(s: Skel): boolean {
+  switch (s.k) {
+    case 'leaf':
+      return false;
+    case 'and':
+    case 'or':
+      return s.cs.some(hasIf);
+    case 'not':
+    case 'bool':
+      return hasIf(s.c);
+    case 'if':
+      return true;
+  }
 }
 
 function isMonotone(s: Skel): boolean {
@@ -172,14 +219,22 @@ function isMonotone(s: Skel): boolean {
 }
 
 interface AtomState {
+  data: unknown;
   truth: Uint8Array;
   values: JsonValue[];
-  uses: AttributeUse[][];
+  /** Built on demand (most conditions are never shown): see usesOf. */
+  uses: (AttributeUse[] | undefined)[];
 }
 
-function prepareSet(rules: readonly { id: string; rule: Rule }[], opts: ExplainOptions): { atoms: PreparedAtom[]; policies: PreparedPolicy[]; skeletons: Skeleton[] } {
+function prepareSet(rules: readonly { id: string; rule: Rule }[], opts: ExplainOptions): { atoms: PreparedAtom[]; policies: PreparedPolicy[]; skeletons: Skeleton[]; attrNames: string[] } {
   const catalog = opts.catalog;
   const atoms: PreparedAtom[] = [];
+  const attrNames: string[] = [];
+  const attrIndex = (name: string): number => {
+    let k = attrNames.indexOf(name);
+    if (k < 0) k = attrNames.push(name) - 1;
+    return k;
+  };
   const byKey = new Map<string, number>();
   const skeletons: Skeleton[] = [];
   const policies = rules.map(({ id, rule }) => {
@@ -193,6 +248,7 @@ function prepareSet(rules: readonly { id: string; rule: Rule }[], opts: ExplainO
         atoms.push({
           fn: compileRule(l.rule, opts),
           attrs: l.attrs,
+          attrIx: l.attrs.map(attrIndex),
           labels: l.attrs.map((x) => (catalog ? attrSpec(catalog, x)?.label : undefined)),
           text: describeLeaf(l.rule, catalog),
           op: isLogic(l.rule) ? opOf(l.rule) : 'const',
@@ -216,44 +272,52 @@ function prepareSet(rules: readonly { id: string; rule: Rule }[], opts: ExplainO
     };
     const atomsOf = [...new Set(ids)];
     const root = remap(sk.root);
-    return { id, root, atoms: atomsOf, distinct: atomsOf.length === ids.length, monotone: isMonotone(root) };
+    const distinct = atomsOf.length === ids.length;
+    return { id, root, atoms: atomsOf, distinct, monotone: isMonotone(root), exact: distinct && !hasIf(root) && atomsOf.length <= MAX_CANDIDATES };
   });
-  return { atoms, policies, skeletons };
+  return { atoms, policies, skeletons, attrNames };
 }
 
-function evalAtoms(atoms: readonly PreparedAtom[], data: unknown): AtomState {
+function evalAtoms(atoms: readonly PreparedAtom[], attrNames: readonly string[], data: unknown, keepValues = true): AtomState {
   const n = atoms.length;
   const truth = new Uint8Array(n);
-  const values: JsonValue[] = new Array<JsonValue>(n);
-  const uses: AttributeUse[][] = new Array<AttributeUse[]>(n);
+  // The values are for explanation trees only; triage needs the truth alone.
+  const values: JsonValue[] = keepValues ? new Array<JsonValue>(n) : [];
+  const missing = new Uint8Array(attrNames.length);
+  for (let k = 0; k < attrNames.length; k++) if (isMissing(lookup(data, attrNames[k] as string))) missing[k] = 1;
   for (let i = 0; i < n; i++) {
     const l = atoms[i] as PreparedAtom;
     let unknown = false;
-    const u: AttributeUse[] = [];
-    for (let j = 0; j < l.attrs.length; j++) {
-      const name = l.attrs[j] as string;
-      const v = lookup(data, name);
-      const miss = isMissing(v);
-      if (miss) unknown = true;
-      const use: AttributeUse = { name, value: v, missing: miss };
-      const label = l.labels[j];
-      if (label !== undefined) use.label = label;
-      u.push(use);
-    }
+    for (let j = 0; j < l.attrIx.length; j++) if (missing[l.attrIx[j] as number] === 1) unknown = true;
     const v = l.fn(data);
-    values[i] = v;
-    uses[i] = u;
+    if (keepValues) values[i] = v;
     truth[i] = unknown ? U : truthy(v) ? T : F;
   }
-  return { truth, values, uses };
+  return { data, truth, values, uses: new Array<AttributeUse[] | undefined>(n) };
 }
 
-function missingOf(p: PreparedPolicy, truth: Uint8Array, uses: readonly AttributeUse[][]): string[] {
+/** The attributes condition `i` reads, with the enterprise's values (built once per state). */
+function usesOf(atoms: readonly PreparedAtom[], st: AtomState, i: number): AttributeUse[] {
+  let u = st.uses[i];
+  if (u) return u;
+  const l = atoms[i] as PreparedAtom;
+  u = l.attrs.map((name, j) => {
+    const v = lookup(st.data, name);
+    const use: AttributeUse = { name, value: v, missing: isMissing(v) };
+    const label = l.labels[j];
+    if (label !== undefined) use.label = label;
+    return use;
+  });
+  st.uses[i] = u;
+  return u;
+}
+
+function missingOf(p: PreparedPolicy, atoms: readonly PreparedAtom[], st: AtomState): string[] {
   // Ask only for attributes of unknown conditions.
   const missing: string[] = [];
   for (const i of p.atoms) {
-    if (truth[i] !== U) continue;
-    for (const a of uses[i] as AttributeUse[]) if (a.missing && !missing.includes(a.name)) missing.push(a.name);
+    if (st.truth[i] !== U) continue;
+    for (const a of usesOf(atoms, st, i)) if (a.missing && !missing.includes(a.name)) missing.push(a.name);
   }
   return missing;
 }
@@ -290,7 +354,7 @@ function flipsNeeded(s: Skel, truth: Uint8Array, up: boolean): number {
 function nearMissesOf(p: PreparedPolicy, atoms: readonly PreparedAtom[], st: AtomState, maxNear: number, prune = true): NearMiss[] {
   // Near misses are sets of one or two changes: skip the pair search when more are needed.
   if (maxNear <= 0 || (prune && p.distinct && flipsNeeded(p.root, st.truth, true) > 2)) return [];
-  return nearMisses(p, st.truth, atoms, st.uses, maxNear, prune);
+  return nearMisses(p, atoms, st, maxNear, prune);
 }
 
 function conditionsOf(s: Skel, atoms: readonly PreparedAtom[], truth: Uint8Array, out: ConditionOutcome[] = []): ConditionOutcome[] {
@@ -315,14 +379,14 @@ function conditionsOf(s: Skel, atoms: readonly PreparedAtom[], truth: Uint8Array
 }
 
 function explainPolicy(p: PreparedPolicy, atoms: readonly PreparedAtom[], st: AtomState, maxNear: number, prune = true): Omit<Explanation, 'result'> {
-  const { truth, values, uses } = st;
+  const { truth, values } = st;
   const status = kleene(p.root, truth);
-  const missing = status === U ? missingOf(p, truth, uses) : [];
+  const missing = status === U ? missingOf(p, atoms, st) : [];
   const build = (s: Skel): ExplainNode => {
     switch (s.k) {
       case 'leaf': {
         const l = atoms[s.leaf] as PreparedAtom;
-        return { path: s.path, op: l.op, truth: TRUTH[truth[s.leaf] as number] as Truth, text: l.text.text, value: values[s.leaf] ?? null, attributes: uses[s.leaf] as AttributeUse[] };
+        return { path: s.path, op: l.op, truth: TRUTH[truth[s.leaf] as number] as Truth, text: l.text.text, value: values[s.leaf] ?? null, attributes: usesOf(atoms, st, s.leaf) };
       }
       case 'and':
       case 'or':
@@ -363,14 +427,14 @@ function twoValued(s: Skel, truth: Uint8Array, values: readonly JsonValue[]): bo
 }
 
 export function prepareExplainer(rule: Rule, opts: ExplainOptions = {}): Explainer {
-  const { atoms, policies, skeletons } = prepareSet([{ id: '', rule }], opts);
+  const { atoms, policies, skeletons, attrNames } = prepareSet([{ id: '', rule }], opts);
   const whole = compileRule(rule, opts);
   const maxNear = opts.maxNearMisses ?? 3;
   const p = policies[0] as PreparedPolicy;
   return {
     skeleton: skeletons[0] as Skeleton,
     explain(data) {
-      const e = explainPolicy(p, atoms, evalAtoms(atoms, data), maxNear, opts.pruneNearMisses ?? true);
+      const e = explainPolicy(p, atoms, evalAtoms(atoms, attrNames, data), maxNear, opts.pruneNearMisses ?? true);
       const result = whole(data);
       return { result, ...e, matched: truthy(result) };
     },
@@ -382,24 +446,110 @@ export function prepareExplainer(rule: Rule, opts: ExplainOptions = {}): Explain
  * (政策体检): shared conditions are evaluated once per enterprise, not once per policy.
  */
 export function preparePolicySet(policies: readonly { id: string; rule: Rule }[], opts: ExplainOptions = {}): PolicySetExplainer {
-  const { atoms, policies: prepared } = prepareSet(policies, opts);
+  const { atoms, policies: prepared, attrNames } = prepareSet(policies, opts);
   const maxNear = opts.maxNearMisses ?? 3;
+  const prune = opts.pruneNearMisses ?? true;
+  // What depends only on a policy's conditions' truth is cached per policy, keyed by that
+  // truth in base 3: the near-miss sets, and the JSON of eligible and unknown explanations.
+  // Enterprises fall into few such patterns per policy, so a 政策体检 rarely searches or serialises.
+  const setCache = prepared.map(() => new Map<number, NearSet[]>());
+  const jsonCache = prepared.map(() => new Map<string, string>());
+  const truthKey = (p: PreparedPolicy, truth: Uint8Array): number => {
+    let k = 0;
+    for (const a of p.atoms) k = k * 3 + (truth[a] as number);
+    return k;
+  };
+  const setsOf = (i: number, st: AtomState): NearSet[] => {
+    const p = prepared[i] as PreparedPolicy;
+    if (p.atoms.length > MAX_KEYED_ATOMS) return nearMissSets(p, st.truth, maxNear, prune);
+    const key = truthKey(p, st.truth);
+    const cache = setCache[i] as Map<number, NearSet[]>;
+    let sets = cache.get(key);
+    if (!sets) {
+      sets = nearMissSets(p, st.truth, maxNear, prune);
+      if (cache.size < SETS_PER_POLICY) cache.set(key, sets);
+    }
+    return sets;
+  };
+  // Triage keeps its atom state for compactAt.
+  const states = new WeakMap<Triage, AtomState>();
+  const stateOf = (t: Triage): AtomState => {
+    const st = states.get(t);
+    if (!st) throw new Error('explainer: triage from another policy set');
+    return st;
+  };
+  const triage = (data: unknown): Triage => {
+    const st = evalAtoms(atoms, attrNames, data, false);
+    const n = prepared.length;
+    const status = new Uint8Array(n);
+    const changes = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = prepared[i] as PreparedPolicy;
+      const s = kleene(p.root, st.truth);
+      status[i] = s;
+      if (s !== F || maxNear <= 0) continue;
+      const bound = prune && p.distinct ? flipsNeeded(p.root, st.truth, true) : 0;
+      if (bound > 2) continue;
+      // Exact: the search would find sets of exactly this size, so it runs only if the policy is shown.
+      changes[i] = prune && p.exact ? bound : (setsOf(i, st)[0]?.set.length ?? 0);
+    }
+    const t: Triage = { status, changes };
+    states.set(t, st);
+    return t;
+  };
+  const compactAt = (t: Triage, i: number, o: { conditions?: boolean } = {}): CompactExplanation => {
+    const st = stateOf(t);
+    const p = prepared[i] as PreparedPolicy;
+    const s = t.status[i] as number;
+    const near = s === F && (t.changes[i] as number) > 0 ? materialize(setsOf(i, st), p, atoms, st) : [];
+    const e: CompactExplanation = { id: p.id, status: TRUTH[s] as Truth, missing: s === U ? missingOf(p, atoms, st) : [], nearMisses: near };
+    if (o.conditions) e.conditions = conditionsOf(p.root, atoms, st.truth);
+    return e;
+  };
+  const compactJson = (t: Triage, i: number, o: { conditions?: boolean }): string => {
+    const { id: _id, ...e } = compactAt(t, i, o);
+    return JSON.stringify(e);
+  };
+  const nearCache = prepared.map(() => new Map<number, NearTemplate[]>());
+  const compactJsonAt = (t: Triage, i: number, o: { conditions?: boolean } = {}): string => {
+    const st = stateOf(t);
+    const p = prepared[i] as PreparedPolicy;
+    const s = t.status[i] as number;
+    if (p.atoms.length > MAX_KEYED_ATOMS || (s === F && (o.conditions || t.changes[i] === 0))) return compactJson(t, i, o);
+    const k = truthKey(p, st.truth);
+    if (s === F) {
+      // Near misses quote the enterprise's own values: only those are written per request.
+      const cache = nearCache[i] as Map<number, NearTemplate[]>;
+      let tpl = cache.get(k);
+      if (!tpl) {
+        tpl = setsOf(i, st).map((f) => nearTemplate(f, p, atoms, st.truth));
+        if (cache.size < SETS_PER_POLICY) cache.set(k, tpl);
+      }
+      return nearJson(tpl, atoms, st.data);
+    }
+    const key = `${k}${s === U ? `|${missingOf(p, atoms, st).join(',')}` : ''}${o.conditions ? '+' : ''}`;
+    const cache = jsonCache[i] as Map<string, string>;
+    let json = cache.get(key);
+    if (json === undefined) {
+      json = compactJson(t, i, o);
+      if (cache.size < JSON_PER_POLICY) cache.set(key, json);
+    }
+    return json;
+  };
   return {
+    ids: prepared.map((p) => p.id),
     explainAll(data) {
-      const st = evalAtoms(atoms, data);
-      return prepared.map((p) => ({ id: p.id, ...explainPolicy(p, atoms, st, maxNear, opts.pruneNearMisses ?? true) }));
+      const st = evalAtoms(atoms, attrNames, data);
+      return prepared.map((p) => ({ id: p.id, ...explainPolicy(p, atoms, st, maxNear, prune) }));
     },
     explainCompact(data, o = {}) {
-      const st = evalAtoms(atoms, data);
       const withConditions = o.conditionsFor ?? ['true', 'unknown'];
-      return prepared.map((p) => {
-        const s = kleene(p.root, st.truth);
-        const status = TRUTH[s] as Truth;
-        const e: CompactExplanation = { id: p.id, status, missing: s === U ? missingOf(p, st.truth, st.uses) : [], nearMisses: s === F ? nearMissesOf(p, atoms, st, maxNear, opts.pruneNearMisses ?? true) : [] };
-        if (withConditions.includes(status)) e.conditions = conditionsOf(p.root, atoms, st.truth);
-        return e;
-      });
+      const t = triage(data);
+      return prepared.map((_p, i) => compactAt(t, i, { conditions: withConditions.includes(TRUTH[t.status[i] as number] as Truth) }));
     },
+    triage,
+    compactAt,
+    compactJsonAt,
   };
 }
 
@@ -442,23 +592,81 @@ function leafPath(s: Skel, atom: number): string | undefined {
  * Smallest sets of known conditions whose flip makes the rule pass: all singles first, then
  * pairs. Conditions that are false come first (the usual case: an AND of requirements).
  */
-function nearMisses(p: PreparedPolicy, truth: Uint8Array, atoms: readonly PreparedAtom[], uses: readonly AttributeUse[][], max: number, prune: boolean): NearMiss[] {
+function nearMisses(p: PreparedPolicy, atoms: readonly PreparedAtom[], st: AtomState, max: number, prune: boolean): NearMiss[] {
+  return materialize(nearMissSets(p, st.truth, max, prune), p, atoms, st);
+}
+
+/** A near miss as conditions to change (atom ids), before it is worded for one enterprise. */
+interface NearSet {
+  wouldBe: 'true' | 'unknown';
+  set: number[];
+}
+
+/** A near-miss set's JSON with holes for the enterprise's values (see nearJson). */
+interface NearTemplate {
+  head: string;
+  changes: { head: string; needed: string; tail: string; atom: number }[];
+}
+
+function nearTemplate(f: NearSet, p: PreparedPolicy, atoms: readonly PreparedAtom[], truth: Uint8Array): NearTemplate {
+  return {
+    head: `{"wouldBe":${JSON.stringify(f.wouldBe)},"changes":[`,
+    changes: f.set.map((i) => {
+      const l = atoms[i] as PreparedAtom;
+      const needed = truth[i] === T ? l.text.negated : l.text.text;
+      const attr = l.text.attribute;
+      return { head: `{"path":${JSON.stringify(leafPath(p.root, i) ?? '')},"needed":${JSON.stringify(needed)},"yours":`, needed, tail: attr !== undefined ? `,"attribute":${JSON.stringify(attr)}}` : '}', atom: i };
+    }),
+  };
+}
+
+/** What changeOf calls `yours`, read straight from the data. */
+function yoursOf(l: PreparedAtom, data: unknown): JsonValue {
+  const attr = l.text.attribute;
+  if (attr !== undefined) return l.attrs.includes(attr) ? lookup(data, attr) : null;
+  if (l.attrs.length === 1) return lookup(data, l.attrs[0] as string);
+  return Object.fromEntries(l.attrs.map((a) => [a, lookup(data, a)]));
+}
+
+/** = JSON.stringify of a false policy's compact explanation without conditions (tested against it). */
+function nearJson(sets: readonly NearTemplate[], atoms: readonly PreparedAtom[], data: unknown): string {
+  let json = '{"status":"false","missing":[],"nearMisses":[';
+  for (let k = 0; k < sets.length; k++) {
+    const set = sets[k] as NearTemplate;
+    if (k > 0) json += ',';
+    json += set.head;
+    for (let j = 0; j < set.changes.length; j++) {
+      const c = set.changes[j] as NearTemplate['changes'][number];
+      const yours = yoursOf(atoms[c.atom] as PreparedAtom, data);
+      if (j > 0) json += ',';
+      json += `${c.head}${JSON.stringify(yours)},"text":${JSON.stringify(`${c.needed}（当前：${shown(yours)}）`)}${c.tail}`;
+    }
+    json += ']}';
+  }
+  return `${json}]}`;
+}
+
+function materialize(sets: readonly NearSet[], p: PreparedPolicy, atoms: readonly PreparedAtom[], st: AtomState): NearMiss[] {
+  return sets.map((f) => ({
+    wouldBe: f.wouldBe,
+    changes: f.set.map((i) => changeOf(atoms[i] as PreparedAtom, leafPath(p.root, i) ?? '', st.truth[i] === T, usesOf(atoms, st, i))),
+  }));
+}
+
+/** The near-miss sets of a false rule: they depend only on its conditions' truth. */
+function nearMissSets(p: PreparedPolicy, truth: Uint8Array, max: number, prune: boolean): NearSet[] {
   const root = p.root;
   const known: number[] = [];
   for (const i of p.atoms) if (truth[i] === F) known.push(i);
   // In a monotone rule a set with a true→false flip never lifts the rule where the rest alone does not.
   if (!(prune && p.monotone)) for (const i of p.atoms) if (truth[i] === T) known.push(i);
-  // A rule builder's rule has a handful of conditions; the cap keeps pair search bounded.
-  const cand = known.slice(0, 24);
-  const trial = truth; // flipped and restored in place
-  const flip = (i: number): void => {
-    trial[i] = T - (trial[i] as number);
-  };
+  const cand = known.slice(0, MAX_CANDIDATES);
+  const trial = truth; // flipped and restored in place: T - x turns true into false and back
   const found: { set: number[]; r: number }[] = [];
   for (const i of cand) {
-    flip(i);
+    trial[i] = T - (trial[i] as number);
     const r = kleene(root, trial);
-    flip(i);
+    trial[i] = T - (trial[i] as number);
     if (r !== F) found.push({ set: [i], r });
   }
   if (!found.some((f) => f.r === T)) {
@@ -466,11 +674,11 @@ function nearMisses(p: PreparedPolicy, truth: Uint8Array, atoms: readonly Prepar
       for (let y = x + 1; y < cand.length; y++) {
         const i = cand[x] as number;
         const j = cand[y] as number;
-        flip(i);
-        flip(j);
+        trial[i] = T - (trial[i] as number);
+        trial[j] = T - (trial[j] as number);
         const r = kleene(root, trial);
-        flip(i);
-        flip(j);
+        trial[i] = T - (trial[i] as number);
+        trial[j] = T - (trial[j] as number);
         if (r !== F) found.push({ set: [i, j], r });
       }
     }
@@ -483,10 +691,7 @@ function nearMisses(p: PreparedPolicy, truth: Uint8Array, atoms: readonly Prepar
   const uSets = found.filter((f) => f.r === U && f.set.length < tMin);
   const uMin = uSets.length > 0 ? Math.min(...uSets.map((f) => f.set.length)) : Number.POSITIVE_INFINITY;
   const chosen = [...uSets.filter((f) => f.set.length === uMin), ...tSets.filter((f) => f.set.length === tMin)];
-  return chosen.slice(0, max).map((f) => ({
-    wouldBe: f.r === T ? ('true' as const) : ('unknown' as const),
-    changes: f.set.map((i) => changeOf(atoms[i] as PreparedAtom, leafPath(root, i) ?? '', truth[i] === T, uses[i] as AttributeUse[])),
-  }));
+  return chosen.slice(0, max).map((f) => ({ wouldBe: f.r === T ? ('true' as const) : ('unknown' as const), set: f.set }));
 }
 
 /** One-shot explanation of a rule for one record. */

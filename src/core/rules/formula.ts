@@ -1,4 +1,4 @@
-import { interpret } from './interpret.ts';
+import { compileRule, type CompiledRule } from './compile.ts';
 import { leafAttributes } from './skeleton.ts';
 import { RuleError, type Catalog, type EvalOptions, type Rule, type RuleIssue } from './types.ts';
 import { attrType, isMissing, lookup } from './values.ts';
@@ -40,6 +40,7 @@ export function validateFormula(f: BenefitFormula, catalog?: Catalog): RuleIssue
 
 /** Rounds to an integer; first snaps binary noise (0.1 × 3 = 0.30000000000000004) to 12 significant digits. */
 export function roundFen(x: number, mode: Rounding): number {
+  if (Number.isInteger(x) && Math.abs(x) < 1e12) return x || 0; // already whole fen (the usual case): the same answer without the string round trip
   const v = Number(x.toPrecision(12));
   const sign = v < 0 ? -1 : 1;
   const a = Math.abs(v);
@@ -57,9 +58,20 @@ export function roundFen(x: number, mode: Rounding): number {
  * (a benefit is never negative) → cap. Missing attributes give `unknown`, never a guess.
  */
 export function evaluateBenefit(f: BenefitFormula, data: unknown, opts?: EvalOptions): BenefitResult {
-  const missing = leafAttributes(f.amount).filter((a) => isMissing(lookup(data, a)));
+  return prepareBenefit(f, opts)(data);
+}
+
+/** evaluateBenefit prepared once for many enterprises (the formula compiled, its attributes listed). */
+export function prepareBenefit(f: BenefitFormula, opts?: EvalOptions): (data: unknown) => BenefitResult {
+  const attrs = leafAttributes(f.amount);
+  const amount = compileRule(f.amount, opts);
+  return (data) => benefitOf(f, attrs, amount, data);
+}
+
+function benefitOf(f: BenefitFormula, attrs: readonly string[], amount: CompiledRule, data: unknown): BenefitResult {
+  const missing = attrs.filter((a) => isMissing(lookup(data, a)));
   if (missing.length > 0) return { status: 'unknown', missing };
-  const v = interpret(f.amount, data, opts);
+  const v = amount(data);
   if (typeof v !== 'number' || !Number.isFinite(v)) {
     throw new RuleError([{ code: 'EVALUATION_ERROR', path: '/amount', message: `amount is not a finite number (${JSON.stringify(v)})` }]);
   }

@@ -124,7 +124,7 @@ describe('property: every evaluation path agrees', () => {
     );
   });
 
-  it('the near-miss bound hides no near miss; compact = full explanation', () => {
+  it('the near-miss bound hides no near miss; triage and compact = full explanation', () => {
     fc.assert(
       fc.property(fc.array(ruleArb, { minLength: 1, maxLength: 4 }), fc.array(recordArb, { minLength: 1, maxLength: 20 }), (rules, records) => {
         const policies = rules.map((rule, i) => ({ id: `p${i}`, rule }));
@@ -133,9 +133,20 @@ describe('property: every evaluation path agrees', () => {
         for (const rec of records) {
           const full = exhaustive.explainAll(rec);
           expect(pruned.explainAll(rec).map((e) => e.nearMisses)).toEqual(full.map((e) => e.nearMisses));
+          // Triage (政策体检's first pass) names the same outcomes and near-miss sizes without searching.
+          const t = pruned.triage(rec);
+          full.forEach((f, i) => {
+            expect(t.status[i]).toBe(['false', 'unknown', 'true'].indexOf(f.status));
+            expect(t.changes[i]).toBe(f.status === 'false' ? (f.nearMisses[0]?.changes.length ?? 0) : 0);
+          });
           const compact = pruned.explainCompact(rec, { conditionsFor: ['true', 'false', 'unknown'] });
           compact.forEach((c, i) => {
             const f = full[i]!;
+            // The cached JSON (shared across records with the same truth pattern) = serialising afresh.
+            const { id: _id, ...rest } = c;
+            expect(pruned.compactJsonAt(t, i, { conditions: true })).toBe(JSON.stringify(rest));
+            const { conditions: _c, ...bare } = rest;
+            expect(pruned.compactJsonAt(t, i)).toBe(JSON.stringify(bare));
             expect({ id: c.id, status: c.status, missing: c.missing, nearMisses: c.nearMisses }).toEqual({ id: f.id, status: f.status, missing: f.missing, nearMisses: f.nearMisses });
             const leaves: Array<{ text: string; truth: string }> = [];
             const walk = (n: typeof f.tree): void => {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JobRunner } from '../../platform/jobs.ts';
 import { jobHandlers } from '../../server/start.ts';
 import { testApp, type Session, type TestApp } from '../../server/testing.ts';
@@ -122,7 +122,8 @@ describe('matching service (P-4 incremental) and 政策体检 from memory', () =
       await tx.updateTable('enterprises').set({ employees: 140 }).where('uscc', '=', DEMO_ENTERPRISE_USCC).execute();
       await tx.insertInto('enterprise_changes').values({ uscc: DEMO_ENTERPRISE_USCC, actor: 'cli', action: 'update', diff: JSON.stringify({ employees: [86, 140] }), source: 'test' }).execute();
     });
-    expect((await service.record(DEMO_ENTERPRISE_USCC))?.record.employees).toBe(140);
+    // Checked in the background: the change shows on a request soon after, without any signal.
+    await vi.waitFor(async () => expect((await service.record(DEMO_ENTERPRISE_USCC))?.record.employees).toBe(140), { timeout: 5000, interval: 20 });
     // A new enterprise registered elsewhere is found on first request.
     const uscc = (await sql<{ u: string }>`select uscc as u from enterprises where uscc <> ${DEMO_ENTERPRISE_USCC} order by uscc limit 1`.execute(t.db)).rows[0]!.u;
     expect((await service.record(uscc))?.record).toBeTruthy();

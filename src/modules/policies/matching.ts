@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { createColumnStore, preparePolicySet, rowRecord, setRecord, type Catalog, type ColumnStore, type JsonValue, type PolicySetExplainer } from '../../core/rules/index.ts';
+import { createColumnStore, prepareBenefit, preparePolicySet, type BenefitResult, rowRecord, setRecord, type Catalog, type ColumnStore, type JsonValue, type PolicySetExplainer } from '../../core/rules/index.ts';
 import { changeCounter } from '../../platform/changes.ts';
 import type { Executor } from '../../platform/db/schema.ts';
 import { findEnterprise, rowToFlat, rulesCatalog, scanEnterpriseRecords } from '../enterprises/index.ts';
@@ -16,8 +16,10 @@ import { activePolicies, type ActivePolicy } from './queries.ts';
  * (`enterprise_changes.id` is the cursor; every registry write goes through
  * it), from a bulk-seed generation counter, and from a fingerprint of the
  * published policy set and the attribute catalog — all read in ONE query, at
- * most every `maxStaleMs` (default 1 s), so writes by another process (the
- * CLI) show within a second and writes by this process at once (`invalidate`).
+ * most every `maxStaleMs` (default 1 s) and in the background (a request is
+ * answered from the snapshot it has meanwhile), so writes by another process
+ * (the CLI) show within about a second, and writes by this process at once
+ * (`invalidate`, or the in-process change counters: those requests wait).
  */
 export interface MatchingSnapshot {
   store: ColumnStore;
@@ -26,6 +28,10 @@ export interface MatchingSnapshot {
   policies: ActivePolicy[];
   byId: Map<string, ActivePolicy>;
   explainer: PolicySetExplainer;
+  /** Indexes into `policies`, newest published first: near misses of equal size are listed in this order. */
+  newestFirst: Int32Array;
+  /** Per policy: its benefit formula prepared (null when it has none). */
+  benefits: (((data: unknown) => BenefitResult) | null)[];
 }
 
 interface Fingerprint {
@@ -78,9 +84,21 @@ export class MatchingService {
       this.seen = counters;
       this.dirty = true;
     }
-    const fresh = !this.dirty && this.snap && Date.now() - this.checkedAt < (this.opts.maxStaleMs ?? 1000) && this.snap.today === this.today();
-    if (fresh) return this.snap!;
-    // One sync at a time; concurrent requests share it.
+    const snap = this.snap;
+    if (!this.dirty && snap && snap.today === this.today()) {
+      // Stale-while-revalidate: the periodic check for other processes' writes runs in the
+      // background, so no request waits for it (under load that wait was the latency tail).
+      if (Date.now() - this.checkedAt >= (this.opts.maxStaleMs ?? 1000)) this.startSync().catch(() => undefined);
+      return snap;
+    }
+    return this.startSync();
+  }
+
+  /** One sync at a time; concurrent callers share it. */
+  private startSync(): Promise<MatchingSnapshot> {
+    // Written to since the running sync began (it cleared `dirty`): that one may not see the
+    // write, so read again after it — a request sees its own process's writes.
+    if (this.syncing && this.dirty) return this.syncing.then(() => this.snapshot(), () => this.snapshot());
     this.syncing ??= this.sync().finally(() => {
       this.syncing = null;
     });
@@ -119,10 +137,18 @@ export class MatchingService {
     return snap;
   }
 
-  private async compile(catalog: Catalog, today: string): Promise<Pick<MatchingSnapshot, 'policies' | 'byId' | 'explainer'>> {
+  private async compile(catalog: Catalog, today: string): Promise<Pick<MatchingSnapshot, 'policies' | 'byId' | 'explainer' | 'newestFirst' | 'benefits'>> {
     const policies = await activePolicies(this.db);
+    const newestFirst = Int32Array.from(
+      policies
+        .map((p, i) => ({ i, at: p.publishedAt, id: p.id }))
+        .sort((a, b) => (a.at === b.at ? b.id - a.id : a.at < b.at ? 1 : -1))
+        .map((x) => x.i),
+    );
     return {
       policies,
+      newestFirst,
+      benefits: policies.map((p) => (p.content.benefit ? prepareBenefit(p.content.benefit, { today }) : null)),
       byId: new Map(policies.map((p) => [String(p.id), p])),
       explainer: preparePolicySet(
         policies.map((p) => ({ id: String(p.id), rule: p.content.eligibility })),

@@ -148,6 +148,8 @@ export interface ActivePolicy {
   version: number;
   title: string;
   content: PolicyContent;
+  /** When this version was published (ISO). */
+  publishedAt: string;
 }
 
 /** The published versions in force for matching: status published, latest version each. */
@@ -155,11 +157,11 @@ export async function activePolicies(db: Executor): Promise<ActivePolicy[]> {
   const rows = await db
     .selectFrom('policies as p')
     .innerJoin('policy_versions as v', (j) => j.onRef('v.policy_id', '=', 'p.id').onRef('v.version', '=', 'p.published_version'))
-    .select(['p.id', 'v.version', 'p.title', 'v.content'])
+    .select(['p.id', 'v.version', 'p.title', 'v.content', 'v.published_at'])
     .where('p.status', '=', 'published')
     .orderBy('p.id')
     .execute();
-  return rows.map((r) => ({ id: Number(r.id), version: r.version, title: r.title, content: r.content as unknown as PolicyContent }));
+  return rows.map((r) => ({ id: Number(r.id), version: r.version, title: r.title, content: r.content as unknown as PolicyContent, publishedAt: new Date(r.published_at).toISOString() }));
 }
 
 /** Expired, and published policies whose validity ends within `days` (清理已过期失效政策). */

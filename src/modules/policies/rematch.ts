@@ -46,10 +46,12 @@ export async function rematchChangedEnterprises(db: Db, limit = 500): Promise<{ 
       for (const uscc of usccs) {
         const row = await findEnterprise(tx, uscc);
         if (!row) continue;
-        for (const e of snap.explainer.explainCompact(rowToFlat(row), { conditionsFor: [] })) {
-          if (!wanted.has(e.id)) continue;
-          const p = snap.byId.get(e.id)!;
-          const now: MatchStatus | null = e.status === 'true' ? 'eligible' : e.status === 'unknown' ? 'unknown' : e.nearMisses.length ? 'near' : null;
+        // Outcomes only (triage): no explanation is built for a stored match.
+        const t = snap.explainer.triage(rowToFlat(row));
+        for (let i = 0; i < t.status.length; i++) {
+          const p = snap.policies[i]!;
+          if (!wanted.has(String(p.id))) continue;
+          const now: MatchStatus | null = t.status[i] === 2 ? 'eligible' : t.status[i] === 1 ? 'unknown' : t.changes[i]! > 0 ? 'near' : null;
           const was = before.get(`${p.id}:${uscc}`) ?? null;
           if (now === was) continue;
           if (now === null) await tx.deleteFrom('policy_matches').where('policy_id', '=', p.id).where('version', '=', p.version).where('uscc', '=', uscc).execute();

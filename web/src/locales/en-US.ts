@@ -391,6 +391,8 @@ export const enUS: Record<MessageKey, string> = {
   'pages.checkup.benefit': 'Estimated benefit: {amount}',
   'pages.checkup.benefitUnknown': 'Amount to be confirmed (needs: {list})',
   'pages.checkup.nearMiss': 'Missing: ',
+  'pages.checkup.nearShown': 'Closest {shown} of {total}, fewest changes first',
+  'pages.checkup.nearAll': 'Show all {total}',
   'pages.checkup.toConfirm': 'Please confirm: {list}',
   'pages.policies.title': 'Policies',
   'pages.policies.create': 'New policy',

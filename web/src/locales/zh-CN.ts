@@ -388,6 +388,8 @@ export const zhCN = {
   'pages.checkup.benefit': '预计可享：{amount}',
   'pages.checkup.benefitUnknown': '金额待确认（需补充：{list}）',
   'pages.checkup.nearMiss': '还差：',
+  'pages.checkup.nearShown': '按差距从小到大，显示最接近的 {shown} 项，共 {total} 项',
+  'pages.checkup.nearAll': '显示全部 {total} 项',
   'pages.checkup.toConfirm': '请补充确认：{list}',
   'pages.policies.title': '惠企政策',
   'pages.policies.create': '新建政策',

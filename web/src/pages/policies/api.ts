@@ -139,9 +139,14 @@ export interface CheckupItem {
 
 export interface Checkup {
   eligible: CheckupItem[];
+  /** Nearest first; the first few unless all were asked for (see totals). */
   nearMiss: CheckupItem[];
   unknown: CheckupItem[];
+  totals: { eligible: number; nearMiss: number; unknown: number };
 }
+
+/** Enough for every near miss of any catalogue (the server caps the limit at 10,000). */
+export const ALL_NEAR_MISSES = 10_000;
 
 export type PolicyAction = 'submit' | 'return' | 'publish' | 'withdraw';
 
@@ -175,8 +180,8 @@ export function fetchMatches(id: number, status: 'eligible' | 'unknown' | 'near'
   return api.get<Matches>(`${BASE}/${id}/matches`, { status, page: 1, pageSize: 20 });
 }
 
-export function fetchCheckup(uscc: string): Promise<Checkup> {
-  return api.get<Checkup>(`/api/v1/enterprises/${encodeURIComponent(uscc)}/policy-checkup`);
+export function fetchCheckup(uscc: string, allNearMisses = false): Promise<Checkup> {
+  return api.get<Checkup>(`/api/v1/enterprises/${encodeURIComponent(uscc)}/policy-checkup`, allNearMisses ? { nearMissLimit: ALL_NEAR_MISSES } : undefined);
 }
 
 // ---------- eligible enterprises of a policy (P-4, issue 5 item 7) ----------

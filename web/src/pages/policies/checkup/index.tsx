@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Badge, Card, Empty, Flex, List, Result, Skeleton, Tabs, Tag, Typography } from 'antd';
+import { Alert, Badge, Button, Card, Empty, Flex, List, Result, Skeleton, Tabs, Tag, Typography } from 'antd';
+import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useSession } from '../../../app/auth';
 import { errorText } from '../../../app/errors';
@@ -52,16 +53,18 @@ function Item({ item, kind }: { item: CheckupItem; kind: Kind }) {
   );
 }
 
-function ItemList({ items, kind }: { items: CheckupItem[]; kind: Kind }) {
+function ItemList({ items, kind, footer }: { items: CheckupItem[]; kind: Kind; footer?: ReactNode }) {
   if (!items.length) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />;
-  return <List data-testid={`checkup-${kind}`} dataSource={items} renderItem={(item) => <Item key={item.policyId} item={item} kind={kind} />} />;
+  return <List data-testid={`checkup-${kind}`} dataSource={items} renderItem={(item) => <Item key={item.policyId} item={item} kind={kind} />} footer={footer} />;
 }
 
 /** 政策体检 (P-4) for the signed-in enterprise: 可享政策, 差一点, 待确认. */
 export function PolicyCheckupPage() {
   const { t, lang } = useI18n();
   const uscc = useSession().data?.user.uscc;
-  const query = useQuery({ queryKey: ['policy-checkup', uscc], queryFn: () => fetchCheckup(uscc!), enabled: !!uscc });
+  // The server lists the nearest near misses first and only the first few unless asked for all.
+  const [allNear, setAllNear] = useState(false);
+  const query = useQuery({ queryKey: ['policy-checkup', uscc, allNear], queryFn: () => fetchCheckup(uscc!, allNear), enabled: !!uscc, placeholderData: (prev) => prev });
   if (!uscc) return <Result status="404" title="404" subTitle={t('common.notFound')} />;
   if (query.isPending) return <Skeleton active />;
   if (query.isError) return <Alert type="error" showIcon title={errorText(query.error, lang, t)} />;
@@ -81,9 +84,28 @@ export function PolicyCheckupPage() {
         <Tabs
           data-testid="checkup-tabs"
           items={[
-            { key: 'eligible', label: label('pages.checkup.eligible', d.eligible.length), children: <ItemList items={d.eligible} kind="eligible" /> },
-            { key: 'near', label: label('pages.checkup.near', d.nearMiss.length), children: <ItemList items={d.nearMiss} kind="near" /> },
-            { key: 'unknown', label: label('pages.checkup.unknown', d.unknown.length), children: <ItemList items={d.unknown} kind="unknown" /> },
+            { key: 'eligible', label: label('pages.checkup.eligible', d.totals.eligible), children: <ItemList items={d.eligible} kind="eligible" /> },
+            {
+              key: 'near',
+              label: label('pages.checkup.near', d.totals.nearMiss),
+              children: (
+                <ItemList
+                  items={d.nearMiss}
+                  kind="near"
+                  footer={
+                    d.nearMiss.length < d.totals.nearMiss ? (
+                      <Flex justify="space-between" align="center" wrap gap={8}>
+                        <Typography.Text type="secondary">{t('pages.checkup.nearShown', { shown: d.nearMiss.length, total: d.totals.nearMiss })}</Typography.Text>
+                        <Button data-testid="checkup-near-all" loading={query.isFetching} onClick={() => setAllNear(true)}>
+                          {t('pages.checkup.nearAll', { total: d.totals.nearMiss })}
+                        </Button>
+                      </Flex>
+                    ) : null
+                  }
+                />
+              ),
+            },
+            { key: 'unknown', label: label('pages.checkup.unknown', d.totals.unknown), children: <ItemList items={d.unknown} kind="unknown" /> },
           ]}
         />
       </Card>

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowRecord } from '../../core/rules/index.ts';
+import { testApp, type Session, type TestApp } from '../../server/testing.ts';
+import { DEMO_ENTERPRISE_USCC } from '../enterprises/index.ts';
+import { DEFAULT_NEAR_MISS_LIMIT, policyCheckup, policyCheckupJson, type Checkup } from './checkup.ts';
+import { matchingService } from './matching.ts';
+
+let t: TestApp;
+let enterprise: Session;
+
+beforeAll(async () => {
+  t = await testApp();
+  enterprise = await t.login('enterprise');
+});
+afterAll(async () => t?.close());
+
+async function checkup(query = ''): Promise<Checkup> {
+  const res = await enterprise.request({ method: 'GET', url: `/api/v1/enterprises/${DEMO_ENTERPRISE_USCC}/policy-checkup${query}` });
+  expect(res.statusCode, res.body).toBe(200);
+  expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+  return res.json() as Checkup;
+}
+
+const changesOf = (i: Checkup['nearMiss'][number]): number => i.explanation.nearMisses[0]!.changes.length;
+
+describe('政策体检 response (P-4)', () => {
+  it('lists every eligible and unknown policy, the nearest near misses, and the totals', async () => {
+    const all = await checkup('?nearMissLimit=10000');
+    const c = await checkup();
+    expect(c.totals).toEqual({ eligible: c.eligible.length, nearMiss: all.nearMiss.length, unknown: c.unknown.length });
+    expect(all.totals).toEqual(c.totals);
+    expect(c.nearMiss.length).toBe(Math.min(DEFAULT_NEAR_MISS_LIMIT, all.nearMiss.length));
+    expect(all.nearMiss.length).toBeGreaterThan(DEFAULT_NEAR_MISS_LIMIT); // the demo enterprise has more than the default shows
+    // The default shows the head of the full list, which runs from one change to two.
+    expect(c.nearMiss.map((i) => i.policyId)).toEqual(all.nearMiss.slice(0, c.nearMiss.length).map((i) => i.policyId));
+    const sizes = all.nearMiss.map(changesOf);
+    expect([...sizes].sort((a, b) => a - b)).toEqual(sizes);
+    expect(sizes.every((n) => n === 1 || n === 2)).toBe(true);
+    // Every list item names the policy, version, title and its explanation.
+    for (const item of [...c.eligible, ...c.nearMiss, ...c.unknown]) expect(item).toMatchObject({ policyId: expect.any(Number), version: expect.any(Number), title: expect.any(String), explanation: { status: expect.any(String) } });
+    expect((await checkup('?nearMissLimit=0')).nearMiss).toEqual([]);
+  });
+
+  it('refuses a bad limit without answering', async () => {
+    for (const q of ['?nearMissLimit=-1', '?nearMissLimit=abc', '?nearMissLimit=10001', '?nearMissLimit=1.5']) {
+      const res = await enterprise.request({ method: 'GET', url: `/api/v1/enterprises/${DEMO_ENTERPRISE_USCC}/policy-checkup${q}` });
+      expect(res.statusCode, q).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+  });
+
+  it('writes the same JSON from cached pieces as the object form, for every demo enterprise', async () => {
+    const snap = await matchingService(t.db).snapshot();
+    expect(snap.store.rows).toBeGreaterThan(1000);
+    let near = 0;
+    for (let row = 0; row < snap.store.rows; row++) {
+      const record = rowRecord(snap.store, row);
+      for (const nearMissLimit of [0, 3, 10_000]) {
+        const want = JSON.stringify(policyCheckup(snap, record, { nearMissLimit }));
+        expect(policyCheckupJson(snap, record, { nearMissLimit })).toBe(want);
+      }
+      near += policyCheckup(snap, record, { nearMissLimit: 10_000 }).nearMiss.length;
+    }
+    expect(near).toBeGreaterThan(0);
+  });
+});
