@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../src/platform/db/index.ts';
 import { matchingService } from '../../src/modules/policies/matching.ts';
-import { policyCheckup, policyCheckupJson } from '../../src/modules/policies/checkup.ts';
+import { policyCheckup, policyCheckupBytes, policyCheckupJson } from '../../src/modules/policies/checkup.ts';
 import { rowRecord } from '../../src/core/rules/index.ts';
 import { prepare } from './run.ts';
 
@@ -42,10 +42,8 @@ try {
   const built = recs.map((rec) => policyCheckup(snap, rec));
   part('policyCheckup', (r) => policyCheckup(snap, recs[r]!));
   part('JSON.stringify', (r) => JSON.stringify(built[r]));
-  part('policyCheckupJson', (r) => policyCheckupJson(snap, recs[r]!));
-  part('policyCheckup+stringify', (r) => JSON.stringify(policyCheckup(snap, recs[r]!)));
-  part('policyCheckupJson', (r) => policyCheckupJson(snap, recs[r]!));
-  part('triage', (r) => snap.explainer.triage(recs[r]!));
+  part('policyCheckup+stringify+Buffer.from (object form)', (r) => Buffer.from(JSON.stringify(policyCheckup(snap, recs[r]!))));
+  part('policyCheckupBytes (what the route sends)', (r) => policyCheckupBytes(snap, recs[r]!));
   for (let r = 0; r < rows; r++) if (policyCheckupJson(snap, recs[r]!) !== JSON.stringify(policyCheckup(snap, recs[r]!))) throw new Error(`row ${r}: JSON differs`);
   run(true);
   for (let r = 0; r < Math.min(rows, 500); r++) {

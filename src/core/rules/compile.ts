@@ -1,4 +1,4 @@
-import { applyEager, inOp, OPERATORS, startsWith } from './operators.ts';
+import { applyEager, hasAll, hasAny, inOp, OPERATORS, startsWith } from './operators.ts';
 import { RuleError, type EvalOptions, type JsonValue, type Rule } from './types.ts';
 import { argsOf, isLogic, lookup, opOf, truthy } from './values.ts';
 
@@ -129,6 +129,25 @@ function build(rule: Rule, opts: EvalOptions | undefined): Fn {
     }
     return (d) => inOp(f0(d), f1(d));
   }
+  if ((op === '<' || op === '<=') && fs.length === 3) {
+    // Between (a < b < c): both comparisons, as applyEager does after evaluating all three.
+    const f2 = fs[2] as Fn;
+    if (op === '<')
+      return (d) => {
+        const a = f0(d) as number;
+        const b = f1(d) as number;
+        const c = f2(d) as number;
+        return a < b && b < c;
+      };
+    return (d) => {
+      const a = f0(d) as number;
+      const b = f1(d) as number;
+      const c = f2(d) as number;
+      return a <= b && b <= c;
+    };
+  }
+  if (op === 'has_any' && fs.length === 2) return (d) => hasAny(f0(d), f1(d));
+  if (op === 'has_all' && fs.length === 2) return (d) => hasAll(f0(d), f1(d));
   if (op === 'starts_with' && fs.length === 2) return (d) => startsWith(f0(d), f1(d));
   if (op === '!' && fs.length === 1) return (d) => !truthy(f0(d));
   if (op === '!!' && fs.length === 1) return (d) => truthy(f0(d));

@@ -188,6 +188,56 @@ interface PreparedPolicy {
   exact: boolean;
 }
 
+/** A triage with the state compactAt needs, tied to the policy set that made it. */
+class TriageOf implements Triage {
+  constructor(
+    readonly set: readonly PreparedPolicy[],
+    readonly st: AtomState,
+    readonly status: Uint8Array,
+    readonly changes: Uint8Array,
+  ) {}
+}
+
+/**
+ * Kleene outcome and the fewest flips up (off false) and down (off true) in one walk, packed
+ * as status | up << 2 | down << 4 with the counts capped at 3 ("more than two"). The same
+ * numbers as kleene and flipsNeeded; only for rules without IF (see PreparedPolicy.exact).
+ */
+function triageNode(s: Skel, truth: Uint8Array): number {
+  switch (s.k) {
+    case 'leaf': {
+      const t = truth[s.leaf] as number;
+      return t | ((t === F ? 1 : 0) << 2) | ((t === T ? 1 : 0) << 4);
+    }
+    case 'and':
+    case 'or': {
+      // AND: outcome min, up = sum, down = min; OR: outcome max, up = min, down = sum.
+      const and = s.k === 'and';
+      let st = and ? T : F;
+      let sum = 0;
+      let min = 3;
+      for (const c of s.cs) {
+        const r = triageNode(c, truth);
+        const cs = r & 3;
+        if (and ? cs < st : cs > st) st = cs;
+        const add = and ? (r >> 2) & 3 : (r >> 4) & 3;
+        const low = and ? (r >> 4) & 3 : (r >> 2) & 3;
+        sum = Math.min(3, sum + add);
+        if (low < min) min = low;
+      }
+      return and ? st | (sum << 2) | (min << 4) : st | (min << 2) | (sum << 4);
+    }
+    case 'not': {
+      const r = triageNode(s.c, truth);
+      return (T - (r & 3)) | (((r >> 4) & 3) << 2) | (((r >> 2) & 3) << 4);
+    }
+    case 'bool':
+      return triageNode(s.c, truth);
+    case 'if':
+      throw new Error('triageNode: IF is not supported');
+  }
+}
+
 function hasIf(s: Skel): boolean {
   switch (s.k) {
     case 'leaf':
@@ -472,11 +522,9 @@ export function preparePolicySet(policies: readonly { id: string; rule: Rule }[]
     return sets;
   };
   // Triage keeps its atom state for compactAt.
-  const states = new WeakMap<Triage, AtomState>();
   const stateOf = (t: Triage): AtomState => {
-    const st = states.get(t);
-    if (!st) throw new Error('explainer: triage from another policy set');
-    return st;
+    if (!(t instanceof TriageOf) || t.set !== prepared) throw new Error('explainer: triage from another policy set');
+    return t.st;
   };
   const triage = (data: unknown): Triage => {
     const st = evalAtoms(atoms, attrNames, data, false);
@@ -485,6 +533,15 @@ export function preparePolicySet(policies: readonly { id: string; rule: Rule }[]
     const changes = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       const p = prepared[i] as PreparedPolicy;
+      if (prune && p.exact) {
+        // Outcome and near-miss size in one walk (the common case).
+        const r = triageNode(p.root, st.truth);
+        const s = r & 3;
+        const up = (r >> 2) & 3;
+        status[i] = s;
+        if (s === F && maxNear > 0 && up <= 2) changes[i] = up;
+        continue;
+      }
       const s = kleene(p.root, st.truth);
       status[i] = s;
       if (s !== F || maxNear <= 0) continue;
@@ -493,9 +550,7 @@ export function preparePolicySet(policies: readonly { id: string; rule: Rule }[]
       // Exact: the search would find sets of exactly this size, so it runs only if the policy is shown.
       changes[i] = prune && p.exact ? bound : (setsOf(i, st)[0]?.set.length ?? 0);
     }
-    const t: Triage = { status, changes };
-    states.set(t, st);
-    return t;
+    return new TriageOf(prepared, st, status, changes);
   };
   const compactAt = (t: Triage, i: number, o: { conditions?: boolean } = {}): CompactExplanation => {
     const st = stateOf(t);
