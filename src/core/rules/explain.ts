@@ -216,8 +216,8 @@ function triageNode(s: Skel, truth: Uint8Array): number {
       let st = and ? T : F;
       let sum = 0;
       let min = 3;
-      for (const c of s.cs) {
-        const r = triageNode(c, truth);
+      for (let k = 0; k < s.cs.length; k++) {
+        const r = triageNode(s.cs[k] as Skel, truth);
         const cs = r & 3;
         if (and ? cs < st : cs > st) st = cs;
         const add = and ? (r >> 2) & 3 : (r >> 4) & 3;
@@ -506,7 +506,7 @@ export function preparePolicySet(policies: readonly { id: string; rule: Rule }[]
   const jsonCache = prepared.map(() => new Map<string, string>());
   const truthKey = (p: PreparedPolicy, truth: Uint8Array): number => {
     let k = 0;
-    for (const a of p.atoms) k = k * 3 + (truth[a] as number);
+    for (let j = 0; j < p.atoms.length; j++) k = k * 3 + (truth[p.atoms[j] as number] as number);
     return k;
   };
   const setsOf = (i: number, st: AtomState): NearSet[] => {

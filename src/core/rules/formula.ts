@@ -69,8 +69,7 @@ export function prepareBenefit(f: BenefitFormula, opts?: EvalOptions): (data: un
 }
 
 function benefitOf(f: BenefitFormula, attrs: readonly string[], amount: CompiledRule, data: unknown): BenefitResult {
-  const missing = attrs.filter((a) => isMissing(lookup(data, a)));
-  if (missing.length > 0) return { status: 'unknown', missing };
+  for (const a of attrs) if (isMissing(lookup(data, a))) return { status: 'unknown', missing: attrs.filter((x) => isMissing(lookup(data, x))) };
   const v = amount(data);
   if (typeof v !== 'number' || !Number.isFinite(v)) {
     throw new RuleError([{ code: 'EVALUATION_ERROR', path: '/amount', message: `amount is not a finite number (${JSON.stringify(v)})` }]);

@@ -115,7 +115,7 @@ function pushItems(out: Buffer[], snap: MatchingSnapshot, record: Record<string,
       out.push(bytes);
     }
     const benefit = snap.benefits[i];
-    if (conditions && t.status[i] === 2 && benefit) out.push(BENEFIT, Buffer.from(JSON.stringify(benefit(record))));
+    if (conditions && t.status[i] === 2 && benefit) out.push(BENEFIT, Buffer.from(benefitJson(benefit(record))));
     out.push(CLOSE);
   }
 }
@@ -132,8 +132,19 @@ function triage(snap: MatchingSnapshot, record: Record<string, unknown>, limit =
   }
   // Nearest first: one change before two; the newest policy first among equals.
   const near: number[] = [];
-  for (const changes of [1, 2]) for (const i of snap.newestFirst) if (t.status[i] === 0 && t.changes[i] === changes) near.push(i);
+  const order = snap.newestFirst;
+  for (let changes = 1; changes <= 2; changes++) {
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k]!;
+      if (t.changes[i] === changes) near.push(i); // changes > 0 only for false policies
+    }
+  }
   return { t, eligible, unknown, near, shown: near.slice(0, limit) };
+}
+
+/** = JSON.stringify(r), written directly for the usual case (numbers print the same either way). */
+function benefitJson(r: BenefitResult): string {
+  return r.status === 'ok' ? `{"status":"ok","fen":${r.fen},"raw":${r.raw},"capped":${r.capped},"rounding":${JSON.stringify(r.rounding)}}` : JSON.stringify(r);
 }
 
 /** Explanations kept encoded per policy set (bounded like the rules engine's own cache). */

@@ -72,8 +72,18 @@ export class MatchingService {
     this.dirty = true;
   }
 
+  private todayAt = 0;
+  private todayIs = '';
+
+  /** Today in Asia/Shanghai (worked out at most once a second: it is asked on every request). */
   private today(): string {
-    return this.opts.today ? this.opts.today() : new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    if (this.opts.today) return this.opts.today();
+    const now = Date.now();
+    if (now - this.todayAt >= 1000) {
+      this.todayIs = new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
+      this.todayAt = now;
+    }
+    return this.todayIs;
   }
 
   /** The current snapshot, synchronised with the database when it may be stale. */
