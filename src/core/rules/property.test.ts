@@ -8,6 +8,7 @@ import {
   loadRecords,
   matchColumns,
   preparePolicySet,
+  readAttributes,
   prepareRowMatcher,
   rematchRow,
   setRecord,
@@ -160,6 +161,21 @@ describe('property: every evaluation path agrees', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('a record of just the attributes a rule reads gives the same result', () => {
+    fc.assert(
+      fc.property(ruleArb, recordArb, (rule, rec) => {
+        const names = readAttributes(rule);
+        if (names === null) return;
+        const part = Object.fromEntries(Object.entries(rec).filter(([k]) => names.some((n) => n === k || n.startsWith(`${k}.`))));
+        expect(JSON.stringify(interpret(rule, part))).toBe(JSON.stringify(interpret(rule, rec)));
+      }),
+      { numRuns: 1000 },
+    );
+    expect(readAttributes({ in: [{ var: ['park', ''] }, ['莘庄工业区']] })).toEqual(['park']);
+    expect(readAttributes({ missing: ['a', 'b'] })).toEqual(['a', 'b']);
+    expect(readAttributes({ var: { cat: ['a', 'b'] } })).toBeNull();
   });
 
   interface JsonLogicJs {

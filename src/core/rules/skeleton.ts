@@ -98,6 +98,39 @@ export function leafAttributes(rule: Rule): string[] {
   return [...out];
 }
 
+/**
+ * Every root-scope attribute a rule may read — `var` with or without a default, and the
+ * names `missing` / `missing_some` ask about — or null when that cannot be known (a path
+ * computed at run time, or the whole record). A record of just these gives the same result.
+ */
+export function readAttributes(rule: Rule): string[] | null {
+  const out = new Set<string>();
+  let unknowable = false;
+  const literal = (p: unknown): void => {
+    if ((typeof p === 'string' && p !== '') || typeof p === 'number') out.add(String(p));
+    else unknowable = true;
+  };
+  const visit = (r: Rule, root: boolean): void => {
+    if (Array.isArray(r)) {
+      for (const x of r) visit(x, root);
+      return;
+    }
+    if (!isLogic(r)) return;
+    const op = opOf(r);
+    const args = argsOf(r, op);
+    if (root && op === 'var') literal(args[0]);
+    if (root && op === 'missing') for (const a of args.length === 1 && Array.isArray(args[0]) ? args[0] : args) literal(a);
+    if (root && op === 'missing_some') {
+      if (Array.isArray(args[1])) for (const a of args[1]) literal(a);
+      else unknowable = true;
+    }
+    const scoped = OPERATORS.get(op)?.kind === 'scoped';
+    args.forEach((a, i) => visit(a, scoped && i === 1 ? false : root));
+  };
+  visit(rule, true);
+  return unknowable ? null : [...out];
+}
+
 function isEmbeddable(v: JsonValue): boolean {
   if (v === null || typeof v !== 'object') return true;
   if (Array.isArray(v)) return v.every(isEmbeddable);

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowRecord } from '../../core/rules/index.ts';
 import { testApp, type Session, type TestApp } from '../../server/testing.ts';
 import { DEMO_ENTERPRISE_USCC } from '../enterprises/index.ts';
-import { DEFAULT_NEAR_MISS_LIMIT, policyCheckup, policyCheckupJson, type Checkup } from './checkup.ts';
+import { DEFAULT_NEAR_MISS_LIMIT, policyCheckup, policyCheckupBytes, policyCheckupJson, type Checkup } from './checkup.ts';
 import { matchingService } from './matching.ts';
+import { preparePolicies } from './policy-set.ts';
 
 let t: TestApp;
 let enterprise: Session;
@@ -62,5 +63,23 @@ describe('政策体检 response (P-4)', () => {
       near += policyCheckup(snap, record, { nearMissLimit: 10_000 }).nearMiss.length;
     }
     expect(near).toBeGreaterThan(0);
+  });
+
+  it('gives the same answer from a record of just the attributes the policies read', async () => {
+    const snap = await matchingService(t.db).snapshot();
+    for (let row = 0; row < 300; row++) {
+      expect(policyCheckupBytes(snap, rowRecord(snap.store, row, snap.reads)).equals(policyCheckupBytes(snap, rowRecord(snap.store, row)))).toBe(true);
+    }
+    // A new policy set (here: the first five policies) is answered on its own terms.
+    const fewer = preparePolicies(snap.policies.slice(0, 5), snap.catalog, snap.today);
+    const got = JSON.parse(policyCheckupJson(fewer, rowRecord(snap.store, 0))) as Checkup;
+    expect(got.totals.eligible + got.totals.nearMiss + got.totals.unknown).toBeLessThanOrEqual(5);
+  });
+
+  it('the API (hot path, partial record) answers what the object form says for the whole record', async () => {
+    const snap = await matchingService(t.db).snapshot();
+    const c = await checkup();
+    const row = rowRecord(snap.store, [...Array(snap.store.rows).keys()].find((r) => rowRecord(snap.store, r).uscc === DEMO_ENTERPRISE_USCC)!);
+    expect(c).toEqual(policyCheckup(snap, row));
   });
 });

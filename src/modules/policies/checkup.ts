@@ -1,6 +1,6 @@
-import { type BenefitResult, type CompactExplanation, type ExplainNode, type NearMiss, type PolicySetExplainer, type Triage } from '../../core/rules/index.ts';
+import type { BenefitResult, CompactExplanation, ExplainNode, NearMiss, PolicySetExplainer, Triage } from '../../core/rules/index.ts';
 import type { PolicyContent } from './domain/content.ts';
-import type { MatchingSnapshot } from './matching.ts';
+import type { PolicySet } from './policy-set.ts';
 
 export interface CheckupItem {
   policyId: number;
@@ -41,7 +41,7 @@ export const DEFAULT_NEAR_MISS_LIMIT = 10;
  * wants the nearest ones first. All of them are still counted (`totals`) and can be asked for;
  * a first pass (triage) finds and ranks them without building their explanations.
  */
-export function policyCheckup(snap: MatchingSnapshot, record: Record<string, unknown>, opts: { detail?: 'full'; nearMissLimit?: number } = {}): Checkup {
+export function policyCheckup(snap: PolicySet, record: Record<string, unknown>, opts: { detail?: 'full'; nearMissLimit?: number } = {}): Checkup {
   const ex = snap.explainer;
   const { t, eligible, unknown, near, shown } = triage(snap, record, opts.nearMissLimit);
   const trees = opts.detail === 'full' ? new Map(ex.explainAll(record).map((e) => [e.id, e.tree])) : null;
@@ -72,7 +72,7 @@ export function policyCheckup(snap: MatchingSnapshot, record: Record<string, unk
  * p99 ≤ 25 ms under 100 clients); a test compares it with the object form for every demo
  * enterprise.
  */
-export function policyCheckupBytes(snap: MatchingSnapshot, record: Record<string, unknown>, opts: { nearMissLimit?: number } = {}): Buffer {
+export function policyCheckupBytes(snap: PolicySet, record: Record<string, unknown>, opts: { nearMissLimit?: number } = {}): Buffer {
   const { t, eligible, unknown, near, shown } = triage(snap, record, opts.nearMissLimit);
   const out: Buffer[] = [];
   out.push(ELIGIBLE);
@@ -86,7 +86,7 @@ export function policyCheckupBytes(snap: MatchingSnapshot, record: Record<string
 }
 
 /** policyCheckupBytes as a string. */
-export function policyCheckupJson(snap: MatchingSnapshot, record: Record<string, unknown>, opts: { nearMissLimit?: number } = {}): string {
+export function policyCheckupJson(snap: PolicySet, record: Record<string, unknown>, opts: { nearMissLimit?: number } = {}): string {
   return policyCheckupBytes(snap, record, opts).toString('utf8');
 }
 
@@ -97,7 +97,7 @@ const COMMA = Buffer.from(',');
 const CLOSE = Buffer.from('}');
 const BENEFIT = Buffer.from(',"benefit":');
 
-function pushItems(out: Buffer[], snap: MatchingSnapshot, record: Record<string, unknown>, t: Triage, ix: readonly number[], conditions: boolean): void {
+function pushItems(out: Buffer[], snap: PolicySet, record: Record<string, unknown>, t: Triage, ix: readonly number[], conditions: boolean): void {
   const pieces = piecesOf(snap);
   for (let k = 0; k < ix.length; k++) {
     const i = ix[k]!;
@@ -121,7 +121,7 @@ function pushItems(out: Buffer[], snap: MatchingSnapshot, record: Record<string,
 }
 
 /** Which policies go in which list, in order: the near misses nearest first. */
-function triage(snap: MatchingSnapshot, record: Record<string, unknown>, limit = DEFAULT_NEAR_MISS_LIMIT): { t: Triage; eligible: number[]; unknown: number[]; near: number[]; shown: number[] } {
+function triage(snap: PolicySet, record: Record<string, unknown>, limit = DEFAULT_NEAR_MISS_LIMIT): { t: Triage; eligible: number[]; unknown: number[]; near: number[]; shown: number[] } {
   const t = snap.explainer.triage(record);
   const eligible: number[] = [];
   const unknown: number[] = [];
@@ -158,7 +158,7 @@ interface Pieces {
 
 const pieceCache = new WeakMap<PolicySetExplainer, Pieces>();
 
-function piecesOf(snap: MatchingSnapshot): Pieces {
+function piecesOf(snap: PolicySet): Pieces {
   let pieces = pieceCache.get(snap.explainer);
   if (!pieces) {
     const heads = snap.policies.map((p) => {

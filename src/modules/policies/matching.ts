@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
-import { createColumnStore, prepareBenefit, preparePolicySet, type BenefitResult, rowRecord, setRecord, type Catalog, type ColumnStore, type JsonValue, type PolicySetExplainer } from '../../core/rules/index.ts';
+import { createColumnStore, rowRecord, setRecord, type Catalog, type ColumnStore, type JsonValue, type PolicySetExplainer } from '../../core/rules/index.ts';
 import { changeCounter } from '../../platform/changes.ts';
 import type { Executor } from '../../platform/db/schema.ts';
 import { findEnterprise, rowToFlat, rulesCatalog, scanEnterpriseRecords } from '../enterprises/index.ts';
-import { activePolicies, type ActivePolicy } from './queries.ts';
+import { preparePolicies, type PolicySet } from './policy-set.ts';
+import { activePolicies } from './queries.ts';
 
 /**
  * The matching service (P-4, issue 5 item 5): the active policies kept compiled
@@ -21,17 +22,8 @@ import { activePolicies, type ActivePolicy } from './queries.ts';
  * (the CLI) show within about a second, and writes by this process at once
  * (`invalidate`, or the in-process change counters: those requests wait).
  */
-export interface MatchingSnapshot {
+export interface MatchingSnapshot extends PolicySet {
   store: ColumnStore;
-  catalog: Catalog;
-  today: string;
-  policies: ActivePolicy[];
-  byId: Map<string, ActivePolicy>;
-  explainer: PolicySetExplainer;
-  /** Indexes into `policies`, newest published first: near misses of equal size are listed in this order. */
-  newestFirst: Int32Array;
-  /** Per policy: its benefit formula prepared (null when it has none). */
-  benefits: (((data: unknown) => BenefitResult) | null)[];
 }
 
 interface Fingerprint {
@@ -140,31 +132,15 @@ export class MatchingService {
           }
         }
       }
-      if (prev.policies !== fp.policies || snap.today !== today) snap = { ...snap, today, ...(await this.compile(snap.catalog, today)) };
+      if (prev.policies !== fp.policies || snap.today !== today) snap = { ...(await this.compile(snap.catalog, today)), store: snap.store };
     }
     this.fp = fp;
     this.snap = snap;
     return snap;
   }
 
-  private async compile(catalog: Catalog, today: string): Promise<Pick<MatchingSnapshot, 'policies' | 'byId' | 'explainer' | 'newestFirst' | 'benefits'>> {
-    const policies = await activePolicies(this.db);
-    const newestFirst = Int32Array.from(
-      policies
-        .map((p, i) => ({ i, at: p.publishedAt, id: p.id }))
-        .sort((a, b) => (a.at === b.at ? b.id - a.id : a.at < b.at ? 1 : -1))
-        .map((x) => x.i),
-    );
-    return {
-      policies,
-      newestFirst,
-      benefits: policies.map((p) => (p.content.benefit ? prepareBenefit(p.content.benefit, { today }) : null)),
-      byId: new Map(policies.map((p) => [String(p.id), p])),
-      explainer: preparePolicySet(
-        policies.map((p) => ({ id: String(p.id), rule: p.content.eligibility })),
-        { catalog, today },
-      ),
-    };
+  private async compile(catalog: Catalog, today: string): Promise<PolicySet> {
+    return preparePolicies(await activePolicies(this.db), catalog, today);
   }
 
   private async loadAll(today: string): Promise<MatchingSnapshot> {
@@ -186,7 +162,7 @@ export class MatchingService {
     }
     store.rows = rowOf.size;
     this.rowOf = rowOf;
-    return { store, catalog, today, ...(await this.compile(catalog, today)) };
+    return { ...(await this.compile(catalog, today)), store };
   }
 
   /** Re-reads one enterprise into the store; false when the store has no room for a new one. */
@@ -203,8 +179,8 @@ export class MatchingService {
     return true;
   }
 
-  /** One enterprise's attributes as the rules see them, or null when it is not registered. */
-  async record(uscc: string): Promise<{ snap: MatchingSnapshot; record: Record<string, JsonValue> } | null> {
+  /** One enterprise's attributes as the rules see them (`only`: just these), or null when it is not registered. */
+  async record(uscc: string, only?: (snap: MatchingSnapshot) => readonly string[]): Promise<{ snap: MatchingSnapshot; record: Record<string, JsonValue> } | null> {
     let snap = await this.snapshot();
     let row = this.rowOf.get(uscc);
     if (row === undefined) {
@@ -214,7 +190,7 @@ export class MatchingService {
       row = this.rowOf.get(uscc);
       if (row === undefined) return null;
     }
-    return { snap, record: rowRecord(snap.store, row) };
+    return { snap, record: rowRecord(snap.store, row, only?.(snap)) };
   }
 
   get size(): number {
