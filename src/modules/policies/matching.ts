@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { createColumnStore, rowRecord, setRecord, type Catalog, type ColumnStore, type JsonValue, type PolicySetExplainer } from '../../core/rules/index.ts';
+import { createColumnStore, rowRecord, setRecord, type Catalog, type ColumnStore, type JsonValue } from '../../core/rules/index.ts';
 import { changeCounter } from '../../platform/changes.ts';
 import type { Executor } from '../../platform/db/schema.ts';
 import { findEnterprise, rowToFlat, rulesCatalog, scanEnterpriseRecords } from '../enterprises/index.ts';
