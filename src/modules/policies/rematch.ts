@@ -18,6 +18,11 @@ type MatchStatus = 'eligible' | 'unknown' | 'near';
  * not at all (no lost change, no double push).
  */
 export async function rematchChangedEnterprises(db: Db, limit = 500): Promise<{ enterprises: number; newlyEligible: number }> {
+  // Nothing new since the cursor (the usual case for a worker polling every few seconds):
+  // answered by one read, without taking the cursor's row lock.
+  const idle = await sql<{ idle: boolean }>`
+    select coalesce((select max(id) from enterprise_changes), 0) <= coalesce((select (value #>> '{}')::bigint from settings where key = ${CURSOR_KEY}), 0) as idle`.execute(db);
+  if (idle.rows[0]!.idle) return { enterprises: 0, newlyEligible: 0 };
   // Compiled policies come from the matching service, read before the transaction
   // (on PGlite the transaction holds the only connection).
   const snap = await matchingService(db).snapshot();
