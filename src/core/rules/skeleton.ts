@@ -76,9 +76,8 @@ export function buildSkeleton(rule: Rule, opts?: EvalOptions): Skeleton {
   return { root, leaves };
 }
 
-/** Root-scope `var` paths (literal, no default) that a condition reads. */
-export function leafAttributes(rule: Rule): string[] {
-  const out = new Set<string>();
+/** Calls `at` for every operation of a rule read against the root record (not inside map/filter/… scopes). */
+function visitRootOps(rule: Rule, at: (op: string, args: Rule[]) => void): void {
   const visit = (r: Rule, root: boolean): void => {
     if (Array.isArray(r)) {
       for (const x of r) visit(x, root);
@@ -87,14 +86,21 @@ export function leafAttributes(rule: Rule): string[] {
     if (!isLogic(r)) return;
     const op = opOf(r);
     const args = argsOf(r, op);
-    if (op === 'var' && root && args.length === 1) {
-      const p = args[0];
-      if ((typeof p === 'string' && p !== '') || typeof p === 'number') out.add(String(p));
-    }
+    if (root) at(op, args);
     const scoped = OPERATORS.get(op)?.kind === 'scoped';
     args.forEach((a, i) => visit(a, scoped && i === 1 ? false : root));
   };
   visit(rule, true);
+}
+
+const isLiteralPath = (p: unknown): p is string | number => (typeof p === 'string' && p !== '') || typeof p === 'number';
+
+/** Root-scope `var` paths (literal, no default) that a condition reads. */
+export function leafAttributes(rule: Rule): string[] {
+  const out = new Set<string>();
+  visitRootOps(rule, (op, args) => {
+    if (op === 'var' && args.length === 1 && isLiteralPath(args[0])) out.add(String(args[0]));
+  });
   return [...out];
 }
 
@@ -107,27 +113,17 @@ export function readAttributes(rule: Rule): string[] | null {
   const out = new Set<string>();
   let unknowable = false;
   const literal = (p: unknown): void => {
-    if ((typeof p === 'string' && p !== '') || typeof p === 'number') out.add(String(p));
+    if (isLiteralPath(p)) out.add(String(p));
     else unknowable = true;
   };
-  const visit = (r: Rule, root: boolean): void => {
-    if (Array.isArray(r)) {
-      for (const x of r) visit(x, root);
-      return;
-    }
-    if (!isLogic(r)) return;
-    const op = opOf(r);
-    const args = argsOf(r, op);
-    if (root && op === 'var') literal(args[0]);
-    if (root && op === 'missing') for (const a of args.length === 1 && Array.isArray(args[0]) ? args[0] : args) literal(a);
-    if (root && op === 'missing_some') {
+  visitRootOps(rule, (op, args) => {
+    if (op === 'var') literal(args[0]);
+    if (op === 'missing') for (const a of args.length === 1 && Array.isArray(args[0]) ? args[0] : args) literal(a);
+    if (op === 'missing_some') {
       if (Array.isArray(args[1])) for (const a of args[1]) literal(a);
       else unknowable = true;
     }
-    const scoped = OPERATORS.get(op)?.kind === 'scoped';
-    args.forEach((a, i) => visit(a, scoped && i === 1 ? false : root));
-  };
-  visit(rule, true);
+  });
   return unknowable ? null : [...out];
 }
 
