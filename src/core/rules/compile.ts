@@ -146,6 +146,11 @@ function build(rule: Rule, opts: EvalOptions | undefined): Fn {
       return a <= b && b <= c;
     };
   }
+  if (op === '*' && fs.length === 2) {
+    // json-logic-js multiplies parseFloat(String(x)); for a number that is the number itself (−0 becomes 0).
+    const num = (x: JsonValue): number => (typeof x === 'number' ? (x === 0 ? 0 : x) : Number.parseFloat(String(x)));
+    return (d) => num(f0(d)) * num(f1(d));
+  }
   if (op === 'has_any' && fs.length === 2) return (d) => hasAny(f0(d), f1(d));
   if (op === 'has_all' && fs.length === 2) return (d) => hasAll(f0(d), f1(d));
   if (op === 'starts_with' && fs.length === 2) return (d) => startsWith(f0(d), f1(d));

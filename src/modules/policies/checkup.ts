@@ -74,15 +74,42 @@ export function policyCheckup(snap: PolicySet, record: Record<string, unknown>, 
  */
 export function policyCheckupBytes(snap: PolicySet, record: Record<string, unknown>, opts: { nearMissLimit?: number } = {}): Buffer {
   const { t, eligible, unknown, near, shown } = triage(snap, record, opts.nearMissLimit);
-  const out: Buffer[] = [];
-  out.push(ELIGIBLE);
-  pushItems(out, snap, record, t, eligible, true);
-  out.push(NEAR);
-  pushItems(out, snap, record, t, shown, false);
-  out.push(UNKNOWN);
-  pushItems(out, snap, record, t, unknown, true);
-  out.push(Buffer.from(`],"totals":{"eligible":${eligible.length},"nearMiss":${near.length},"unknown":${unknown.length}}}`));
-  return Buffer.concat(out);
+  const out = new ByteWriter();
+  out.bytes(ELIGIBLE);
+  writeItems(out, snap, record, t, eligible, true);
+  out.bytes(NEAR);
+  writeItems(out, snap, record, t, shown, false);
+  out.bytes(UNKNOWN);
+  writeItems(out, snap, record, t, unknown, true);
+  out.text(`],"totals":{"eligible":${eligible.length},"nearMiss":${near.length},"unknown":${unknown.length}}}`);
+  return out.done();
+}
+
+/** One growing buffer: encoded pieces are copied in, text is encoded in place. */
+class ByteWriter {
+  private buf = Buffer.allocUnsafe(16 * 1024);
+  private at = 0;
+
+  bytes(b: Buffer): void {
+    this.room(b.length);
+    this.at += b.copy(this.buf, this.at);
+  }
+
+  text(s: string): void {
+    this.room(s.length * 3); // UTF-8 takes at most 3 bytes per UTF-16 unit
+    this.at += this.buf.write(s, this.at);
+  }
+
+  done(): Buffer {
+    return this.buf.subarray(0, this.at);
+  }
+
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    this.buf.copy(bigger, 0, 0, this.at);
+    this.buf = bigger;
+  }
 }
 
 /** policyCheckupBytes as a string. */
@@ -97,14 +124,14 @@ const COMMA = Buffer.from(',');
 const CLOSE = Buffer.from('}');
 const BENEFIT = Buffer.from(',"benefit":');
 
-function pushItems(out: Buffer[], snap: PolicySet, record: Record<string, unknown>, t: Triage, ix: readonly number[], conditions: boolean): void {
+function writeItems(out: ByteWriter, snap: PolicySet, record: Record<string, unknown>, t: Triage, ix: readonly number[], conditions: boolean): void {
   const pieces = piecesOf(snap);
   for (let k = 0; k < ix.length; k++) {
     const i = ix[k]!;
-    if (k > 0) out.push(COMMA);
-    out.push(pieces.heads[i]!);
+    if (k > 0) out.bytes(COMMA);
+    out.bytes(pieces.heads[i]!);
     const json = snap.explainer.compactJsonAt(t, i, { conditions });
-    if (t.status[i] === 0) out.push(Buffer.from(json));
+    if (t.status[i] === 0) out.text(json);
     else {
       // Cached strings come back as the same string object: its hash is computed once.
       let bytes = pieces.encoded.get(json);
@@ -112,11 +139,14 @@ function pushItems(out: Buffer[], snap: PolicySet, record: Record<string, unknow
         bytes = Buffer.from(json);
         if (pieces.encoded.size < MAX_ENCODED) pieces.encoded.set(json, bytes);
       }
-      out.push(bytes);
+      out.bytes(bytes);
     }
     const benefit = snap.benefits[i];
-    if (conditions && t.status[i] === 2 && benefit) out.push(BENEFIT, Buffer.from(benefitJson(benefit(record))));
-    out.push(CLOSE);
+    if (conditions && t.status[i] === 2 && benefit) {
+      out.bytes(BENEFIT);
+      out.text(benefitJson(benefit(record)));
+    }
+    out.bytes(CLOSE);
   }
 }
 
@@ -132,13 +162,15 @@ function triage(snap: PolicySet, record: Record<string, unknown>, limit = DEFAUL
   }
   // Nearest first: one change before two; the newest policy first among equals.
   const near: number[] = [];
+  const two: number[] = [];
   const order = snap.newestFirst;
-  for (let changes = 1; changes <= 2; changes++) {
-    for (let k = 0; k < order.length; k++) {
-      const i = order[k]!;
-      if (t.changes[i] === changes) near.push(i); // changes > 0 only for false policies
-    }
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    const c = t.changes[i]; // > 0 only for false policies
+    if (c === 1) near.push(i);
+    else if (c === 2) two.push(i);
   }
+  for (let k = 0; k < two.length; k++) near.push(two[k]!);
   return { t, eligible, unknown, near, shown: near.slice(0, limit) };
 }
 
