@@ -164,7 +164,6 @@ export interface Triage {
 
 /** Many policies prepared together: each distinct condition is evaluated once per enterprise. */
 export interface PolicySetExplainer {
-  readonly ids: readonly string[];
   explainAll(data: unknown): PolicyExplanation[];
   /** Like explainAll without trees; `conditions` for the statuses listed (default: true and unknown). */
   explainCompact(data: unknown, opts?: { conditionsFor?: readonly Truth[] }): CompactExplanation[];
@@ -592,7 +591,6 @@ export function preparePolicySet(policies: readonly { id: string; rule: Rule }[]
     return json;
   };
   return {
-    ids: prepared.map((p) => p.id),
     explainAll(data) {
       const st = evalAtoms(atoms, attrNames, data);
       return prepared.map((p) => ({ id: p.id, ...explainPolicy(p, atoms, st, maxNear, prune) }));
