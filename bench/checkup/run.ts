@@ -126,7 +126,10 @@ export async function runCheckupBench(opts: { enterprises: number; policies: num
     const root = path.resolve(import.meta.dirname, '../..');
     // QIFU_BENCH_SERVER_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
     const extra = (process.env.QIFU_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
-    child = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/server/main.ts'], { cwd: root, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', QIFU_DATA_DIR: path.join(dir, 'db'), QIFU_DEMO: '0', DATABASE_URL: '', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+    // QIFU_BENCH_SERVER_LOG=FILE: the server's stdout and stderr go there (e.g. with --trace-gc).
+    const logFile = process.env.QIFU_BENCH_SERVER_LOG;
+    const out = logFile ? fs.openSync(logFile, 'w') : 'ignore';
+    child = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/server/main.ts'], { cwd: root, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', QIFU_DATA_DIR: path.join(dir, 'db'), QIFU_DEMO: '0', DATABASE_URL: '', LOG_LEVEL: 'warn' }, stdio: ['ignore', out, out] });
     const url = `http://127.0.0.1:${port}`;
     await waitForServer(url, child);
     const auth = { authorization: `Bearer ${token}` };

@@ -172,6 +172,37 @@ export interface PolicySetExplainer {
   compactAt(t: Triage, i: number, opts?: { conditions?: boolean }): CompactExplanation;
   /** JSON.stringify of compactAt without its id, cached where it depends only on the conditions' truth. */
   compactJsonAt(t: Triage, i: number, opts?: { conditions?: boolean }): string;
+  /** compactJsonAt written into `out`: the cached parts as pieces (encoded once), the enterprise's own values as text. */
+  writeCompactJsonAt(t: Triage, i: number, opts: { conditions?: boolean }, out: JsonSink): void;
+}
+
+/** A piece of JSON that recurs across enterprises, with its UTF-8 encoding made once. */
+export interface JsonPiece {
+  readonly s: string;
+  readonly b: Uint8Array;
+}
+
+/** Where writeCompactJsonAt puts its output: recurring pieces, and text that is new each time. */
+export interface JsonSink {
+  piece(p: JsonPiece): void;
+  text(s: string): void;
+}
+
+const utf8 = new TextEncoder();
+
+export function jsonPiece(s: string): JsonPiece {
+  return { s, b: utf8.encode(s) };
+}
+
+/** A sink that builds the string (compactJsonAt, and the tests' reference). */
+class StringSink implements JsonSink {
+  s = '';
+  piece(p: JsonPiece): void {
+    this.s += p.s;
+  }
+  text(t: string): void {
+    this.s += t;
+  }
 }
 
 interface PreparedPolicy {
@@ -185,6 +216,8 @@ interface PreparedPolicy {
   monotone: boolean;
   /** The flip-count bound equals the near-miss search's answer: distinct conditions, no IF, few enough to search all. */
   exact: boolean;
+  /** For an exact rule that is one condition or an AND of conditions (the usual shape): its atoms, walked flat by triage. */
+  flat: Int32Array | null;
 }
 
 /** A triage with the state compactAt needs, tied to the policy set that made it. */
@@ -235,6 +268,27 @@ function triageNode(s: Skel, truth: Uint8Array): number {
     case 'if':
       throw new Error('triageNode: IF is not supported');
   }
+}
+
+/**
+ * A rule that is one condition or an AND of conditions, each possibly negated, as its atom ids
+ * (~id for a negated one); null for any other shape. triageNode on such a rule is this loop.
+ */
+function flatAnd(root: Skel): number[] | null {
+  const signed = (s: Skel): number | null => {
+    if (s.k === 'leaf') return s.leaf;
+    if (s.k === 'bool') return signed(s.c);
+    if (s.k === 'not') {
+      const x = signed(s.c);
+      return x === null ? null : ~x;
+    }
+    return null;
+  };
+  const one = signed(root);
+  if (one !== null) return [one];
+  if (root.k !== 'and') return null;
+  const all = root.cs.map(signed);
+  return all.every((x) => x !== null) ? (all as number[]) : null;
 }
 
 function hasIf(s: Skel): boolean {
@@ -322,7 +376,9 @@ function prepareSet(rules: readonly { id: string; rule: Rule }[], opts: ExplainO
     const atomsOf = [...new Set(ids)];
     const root = remap(sk.root);
     const distinct = atomsOf.length === ids.length;
-    return { id, root, atoms: atomsOf, distinct, monotone: isMonotone(root), exact: distinct && !hasIf(root) && atomsOf.length <= MAX_CANDIDATES };
+    const exact = distinct && !hasIf(root) && atomsOf.length <= MAX_CANDIDATES;
+    const flat = exact ? flatAnd(root) : null;
+    return { id, root, atoms: atomsOf, distinct, monotone: isMonotone(root), exact, flat: flat ? Int32Array.from(flat) : null };
   });
   return { atoms, policies, skeletons, attrNames };
 }
@@ -502,7 +558,7 @@ export function preparePolicySet(policies: readonly { id: string; rule: Rule }[]
   // truth in base 3: the near-miss sets, and the JSON of eligible and unknown explanations.
   // Enterprises fall into few such patterns per policy, so a 政策体检 rarely searches or serialises.
   const setCache = prepared.map(() => new Map<number, NearSet[]>());
-  const jsonCache = prepared.map(() => new Map<string, string>());
+  const jsonCache = prepared.map(() => new Map<number | string, JsonPiece>());
   const truthKey = (p: PreparedPolicy, truth: Uint8Array): number => {
     let k = 0;
     for (let j = 0; j < p.atoms.length; j++) k = k * 3 + (truth[p.atoms[j] as number] as number);
@@ -532,6 +588,21 @@ export function preparePolicySet(policies: readonly { id: string; rule: Rule }[]
     const changes = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       const p = prepared[i] as PreparedPolicy;
+      const flat = p.flat;
+      if (prune && flat !== null) {
+        // AND of distinct conditions: the outcome is the lowest truth, the flips up are the false ones.
+        let s = T;
+        let up = 0;
+        for (let j = 0; j < flat.length; j++) {
+          const a = flat[j] as number;
+          const v = a >= 0 ? (st.truth[a] as number) : T - (st.truth[~a] as number);
+          if (v < s) s = v;
+          if (v === F) up++;
+        }
+        status[i] = s;
+        if (s === F && maxNear > 0 && up <= 2) changes[i] = up;
+        continue;
+      }
       if (prune && p.exact) {
         // Outcome and near-miss size in one walk (the common case).
         const r = triageNode(p.root, st.truth);
@@ -565,11 +636,14 @@ export function preparePolicySet(policies: readonly { id: string; rule: Rule }[]
     return JSON.stringify(e);
   };
   const nearCache = prepared.map(() => new Map<number, NearTemplate[]>());
-  const compactJsonAt = (t: Triage, i: number, o: { conditions?: boolean } = {}): string => {
+  const writeCompactJsonAt = (t: Triage, i: number, o: { conditions?: boolean }, out: JsonSink): void => {
     const st = stateOf(t);
     const p = prepared[i] as PreparedPolicy;
     const s = t.status[i] as number;
-    if (p.atoms.length > MAX_KEYED_ATOMS || (s === F && (o.conditions || t.changes[i] === 0))) return compactJson(t, i, o);
+    if (p.atoms.length > MAX_KEYED_ATOMS || (s === F && (o.conditions || t.changes[i] === 0))) {
+      out.text(compactJson(t, i, o));
+      return;
+    }
     const k = truthKey(p, st.truth);
     if (s === F) {
       // Near misses quote the enterprise's own values: only those are written per request.
@@ -579,16 +653,23 @@ export function preparePolicySet(policies: readonly { id: string; rule: Rule }[]
         tpl = setsOf(i, st).map((f) => nearTemplate(f, p, atoms, st.truth));
         if (cache.size < SETS_PER_POLICY) cache.set(k, tpl);
       }
-      return nearJson(tpl, atoms, st.data);
+      writeNear(tpl, atoms, st.data, out);
+      return;
     }
-    const key = `${k}${s === U ? `|${missingOf(p, atoms, st).join(',')}` : ''}${o.conditions ? '+' : ''}`;
-    const cache = jsonCache[i] as Map<string, string>;
+    // True: the pattern says it all (a number key, no string built); unknown: which attributes are missing too.
+    const key = s === U ? `${k}|${missingOf(p, atoms, st).join(',')}${o.conditions ? '+' : ''}` : k * 2 + (o.conditions ? 1 : 0);
+    const cache = jsonCache[i] as Map<number | string, JsonPiece>;
     let json = cache.get(key);
     if (json === undefined) {
-      json = compactJson(t, i, o);
+      json = jsonPiece(compactJson(t, i, o));
       if (cache.size < JSON_PER_POLICY) cache.set(key, json);
     }
-    return json;
+    out.piece(json);
+  };
+  const compactJsonAt = (t: Triage, i: number, o: { conditions?: boolean } = {}): string => {
+    const out = new StringSink();
+    writeCompactJsonAt(t, i, o, out);
+    return out.s;
   };
   return {
     explainAll(data) {
@@ -603,6 +684,7 @@ export function preparePolicySet(policies: readonly { id: string; rule: Rule }[]
     triage,
     compactAt,
     compactJsonAt,
+    writeCompactJsonAt,
   };
 }
 
@@ -655,20 +737,29 @@ interface NearSet {
   set: number[];
 }
 
-/** A near-miss set's JSON with holes for the enterprise's values (see nearJson). */
+/** A near-miss set's JSON with holes for the enterprise's values (see writeNear). */
 interface NearTemplate {
-  head: string;
-  changes: { head: string; needed: string; tail: string; atom: number }[];
+  head: JsonPiece;
+  /** Per change: the JSON up to `"yours":`, from after it up to the value in `text`, and the rest. */
+  changes: { head: JsonPiece; mid: JsonPiece; tail: JsonPiece; atom: number }[];
 }
+
+/** The inside of a JSON string literal: JSON escaping is per character, so these concatenate. */
+const inner = (s: string): string => JSON.stringify(s).slice(1, -1);
 
 function nearTemplate(f: NearSet, p: PreparedPolicy, atoms: readonly PreparedAtom[], truth: Uint8Array): NearTemplate {
   return {
-    head: `{"wouldBe":${JSON.stringify(f.wouldBe)},"changes":[`,
+    head: jsonPiece(`{"wouldBe":${JSON.stringify(f.wouldBe)},"changes":[`),
     changes: f.set.map((i) => {
       const l = atoms[i] as PreparedAtom;
       const needed = truth[i] === T ? l.text.negated : l.text.text;
       const attr = l.text.attribute;
-      return { head: `{"path":${JSON.stringify(leafPath(p.root, i) ?? '')},"needed":${JSON.stringify(needed)},"yours":`, needed, tail: attr !== undefined ? `,"attribute":${JSON.stringify(attr)}}` : '}', atom: i };
+      return {
+        head: jsonPiece(`{"path":${JSON.stringify(leafPath(p.root, i) ?? '')},"needed":${JSON.stringify(needed)},"yours":`),
+        mid: jsonPiece(`,"text":"${inner(`${needed}（当前：`)}`),
+        tail: jsonPiece(`${inner('）')}"${attr !== undefined ? `,"attribute":${JSON.stringify(attr)}}` : '}'}`),
+        atom: i,
+      };
     }),
   };
 }
@@ -681,22 +772,30 @@ function yoursOf(l: PreparedAtom, data: unknown): JsonValue {
   return Object.fromEntries(l.attrs.map((a) => [a, lookup(data, a)]));
 }
 
+const NEAR_OPEN = jsonPiece('{"status":"false","missing":[],"nearMisses":[');
+const COMMA = jsonPiece(',');
+const CLOSE_LIST = jsonPiece(']}');
+
 /** = JSON.stringify of a false policy's compact explanation without conditions (tested against it). */
-function nearJson(sets: readonly NearTemplate[], atoms: readonly PreparedAtom[], data: unknown): string {
-  let json = '{"status":"false","missing":[],"nearMisses":[';
+function writeNear(sets: readonly NearTemplate[], atoms: readonly PreparedAtom[], data: unknown, out: JsonSink): void {
+  out.piece(NEAR_OPEN);
   for (let k = 0; k < sets.length; k++) {
     const set = sets[k] as NearTemplate;
-    if (k > 0) json += ',';
-    json += set.head;
+    if (k > 0) out.piece(COMMA);
+    out.piece(set.head);
     for (let j = 0; j < set.changes.length; j++) {
       const c = set.changes[j] as NearTemplate['changes'][number];
       const yours = yoursOf(atoms[c.atom] as PreparedAtom, data);
-      if (j > 0) json += ',';
-      json += `${c.head}${JSON.stringify(yours)},"text":${JSON.stringify(`${c.needed}（当前：${shown(yours)}）`)}${c.tail}`;
+      if (j > 0) out.piece(COMMA);
+      out.piece(c.head);
+      out.text(JSON.stringify(yours));
+      out.piece(c.mid);
+      out.text(inner(shown(yours)));
+      out.piece(c.tail);
     }
-    json += ']}';
+    out.piece(CLOSE_LIST);
   }
-  return `${json}]}`;
+  out.piece(CLOSE_LIST);
 }
 
 function materialize(sets: readonly NearSet[], p: PreparedPolicy, atoms: readonly PreparedAtom[], st: AtomState): NearMiss[] {

@@ -30,6 +30,12 @@ export function argsOf(v: Record<string, JsonValue>, op: string): JsonValue[] {
  */
 export function lookup(data: unknown, path: unknown, notFound: JsonValue = null): JsonValue {
   if (path === undefined || path === '' || path === null) return (data ?? null) as JsonValue;
+  if (typeof path === 'string' && path.indexOf('.') < 0) {
+    // One segment (every catalog attribute): no split, no array.
+    if (data === null || data === undefined || !Object.hasOwn(Object(data) as object, path)) return notFound;
+    const v = (data as Record<string, unknown>)[path];
+    return v === undefined ? notFound : (v as JsonValue);
+  }
   const parts = String(path).split('.');
   let cur: unknown = data;
   for (const p of parts) {

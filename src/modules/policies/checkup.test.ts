@@ -65,6 +65,15 @@ describe('政策体检 response (P-4)', () => {
     expect(near).toBeGreaterThan(0);
   });
 
+  it('keeps every response intact while later ones are written (responses are cut from a shared slab)', async () => {
+    const snap = await matchingService(t.db).snapshot();
+    const rows = [...Array(snap.store.rows).keys()];
+    // Held all at once, as responses waiting in sockets are: enough of them to fill several slabs.
+    const held = [0, 10_000].flatMap((nearMissLimit) => rows.map((row) => ({ row, nearMissLimit, body: policyCheckupBytes(snap, rowRecord(snap.store, row), { nearMissLimit }) })));
+    expect(held.reduce((n, h) => n + h.body.length, 0)).toBeGreaterThan(1024 * 1024);
+    for (const { row, nearMissLimit, body } of held) expect(body.toString('utf8')).toBe(JSON.stringify(policyCheckup(snap, rowRecord(snap.store, row), { nearMissLimit })));
+  });
+
   it('gives the same answer from a record of just the attributes the policies read', async () => {
     const snap = await matchingService(t.db).snapshot();
     for (let row = 0; row < 300; row++) {

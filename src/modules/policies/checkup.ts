@@ -1,4 +1,4 @@
-import type { BenefitResult, CompactExplanation, ExplainNode, NearMiss, PolicySetExplainer, Triage } from '../../core/rules/index.ts';
+import { jsonPiece, type BenefitResult, type CompactExplanation, type ExplainNode, type JsonPiece, type JsonSink, type NearMiss, type PolicySetExplainer, type Triage } from '../../core/rules/index.ts';
 import type { PolicyContent } from './domain/content.ts';
 import type { PolicySet } from './policy-set.ts';
 
@@ -75,40 +75,77 @@ export function policyCheckup(snap: PolicySet, record: Record<string, unknown>, 
 export function policyCheckupBytes(snap: PolicySet, record: Record<string, unknown>, opts: { nearMissLimit?: number } = {}): Buffer {
   const { t, eligible, unknown, near, shown } = triage(snap, record, opts.nearMissLimit);
   const out = new ByteWriter();
-  out.bytes(ELIGIBLE);
+  out.piece(ELIGIBLE);
   writeItems(out, snap, record, t, eligible, true);
-  out.bytes(NEAR);
+  out.piece(NEAR);
   writeItems(out, snap, record, t, shown, false);
-  out.bytes(UNKNOWN);
+  out.piece(UNKNOWN);
   writeItems(out, snap, record, t, unknown, true);
   out.text(`],"totals":{"eligible":${eligible.length},"nearMiss":${near.length},"unknown":${unknown.length}}}`);
   return out.done();
 }
 
-/** One growing buffer: encoded pieces are copied in, text is encoded in place. */
-class ByteWriter {
-  private buf = Buffer.allocUnsafe(16 * 1024);
-  private at = 0;
+const SLAB_BYTES = 256 * 1024;
 
-  bytes(b: Buffer): void {
+/**
+ * The response's bytes, written straight into a shared slab (as Node's own Buffer pool does
+ * for small buffers): pieces are copied in, text is encoded in place, and the answer is a view
+ * of the slab, so a response costs no allocation of its own. A slab is freed when the last
+ * response cut from it is; one that runs out is replaced (what is written moves along).
+ */
+class ByteWriter implements JsonSink {
+  private static slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+  private static used = 0;
+  private buf = ByteWriter.slab;
+  private start = ByteWriter.used;
+  private at = this.start;
+
+  piece(p: JsonPiece): void {
+    const b = p.b;
     this.room(b.length);
-    this.at += b.copy(this.buf, this.at);
+    this.buf.set(b, this.at);
+    this.at += b.length;
   }
 
   text(s: string): void {
-    this.room(s.length * 3); // UTF-8 takes at most 3 bytes per UTF-16 unit
-    this.at += this.buf.write(s, this.at);
+    const n = s.length;
+    this.room(n * 3); // UTF-8 takes at most 3 bytes per UTF-16 unit
+    const buf = this.buf;
+    const at = this.at;
+    if (n <= 64) {
+      // Short text (numbers, amounts, a value quoted in a near miss) is mostly ASCII: copied
+      // here without a call into the encoder; the first other character hands it over.
+      let k = 0;
+      while (k < n) {
+        const c = s.charCodeAt(k);
+        if (c >= 0x80) break;
+        buf[at + k] = c;
+        k++;
+      }
+      if (k === n) {
+        this.at = at + n;
+        return;
+      }
+    }
+    this.at = at + buf.write(s, at);
   }
 
   done(): Buffer {
-    return this.buf.subarray(0, this.at);
+    const out = this.buf.subarray(this.start, this.at);
+    if (this.buf === ByteWriter.slab) ByteWriter.used = (this.at + 7) & ~7;
+    return out;
   }
 
   private room(n: number): void {
     if (this.at + n <= this.buf.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
-    this.buf.copy(bigger, 0, 0, this.at);
-    this.buf = bigger;
+    const len = this.at - this.start;
+    const fresh = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, (len + n) * 2));
+    this.buf.copy(fresh, 0, this.start, this.at);
+    this.buf = fresh;
+    this.start = 0;
+    this.at = len;
+    ByteWriter.slab = fresh;
+    ByteWriter.used = 0;
   }
 }
 
@@ -117,36 +154,27 @@ export function policyCheckupJson(snap: PolicySet, record: Record<string, unknow
   return policyCheckupBytes(snap, record, opts).toString('utf8');
 }
 
-const ELIGIBLE = Buffer.from('{"eligible":[');
-const NEAR = Buffer.from('],"nearMiss":[');
-const UNKNOWN = Buffer.from('],"unknown":[');
-const COMMA = Buffer.from(',');
-const CLOSE = Buffer.from('}');
-const BENEFIT = Buffer.from(',"benefit":');
+const ELIGIBLE = jsonPiece('{"eligible":[');
+const NEAR = jsonPiece('],"nearMiss":[');
+const UNKNOWN = jsonPiece('],"unknown":[');
+const COMMA = jsonPiece(',');
+const CLOSE = jsonPiece('}');
+const BENEFIT = jsonPiece(',"benefit":');
 
 function writeItems(out: ByteWriter, snap: PolicySet, record: Record<string, unknown>, t: Triage, ix: readonly number[], conditions: boolean): void {
-  const pieces = piecesOf(snap);
+  const heads = headsOf(snap);
+  const o = { conditions };
   for (let k = 0; k < ix.length; k++) {
     const i = ix[k]!;
-    if (k > 0) out.bytes(COMMA);
-    out.bytes(pieces.heads[i]!);
-    const json = snap.explainer.compactJsonAt(t, i, { conditions });
-    if (t.status[i] === 0) out.text(json);
-    else {
-      // Cached strings come back as the same string object: its hash is computed once.
-      let bytes = pieces.encoded.get(json);
-      if (!bytes) {
-        bytes = Buffer.from(json);
-        if (pieces.encoded.size < MAX_ENCODED) pieces.encoded.set(json, bytes);
-      }
-      out.bytes(bytes);
-    }
+    if (k > 0) out.piece(COMMA);
+    out.piece(heads[i]!);
+    snap.explainer.writeCompactJsonAt(t, i, o, out);
     const benefit = snap.benefits[i];
     if (conditions && t.status[i] === 2 && benefit) {
-      out.bytes(BENEFIT);
+      out.piece(BENEFIT);
       out.text(benefitJson(benefit(record)));
     }
-    out.bytes(CLOSE);
+    out.piece(CLOSE);
   }
 }
 
@@ -179,27 +207,18 @@ function benefitJson(r: BenefitResult): string {
   return r.status === 'ok' ? `{"status":"ok","fen":${r.fen},"raw":${r.raw},"capped":${r.capped},"rounding":${JSON.stringify(r.rounding)}}` : JSON.stringify(r);
 }
 
-/** Explanations kept encoded per policy set (bounded like the rules engine's own cache). */
-const MAX_ENCODED = 50_000;
+/** Per policy: `{"policyId":…,"version":…,"title":…,"mode":…,"category":…,"applyTo":…,"explanation":`, once per policy set. */
+const headCache = new WeakMap<PolicySetExplainer, JsonPiece[]>();
 
-interface Pieces {
-  /** Per policy: `{"policyId":…,"version":…,"title":…,"mode":…,"category":…,"applyTo":…,"explanation":`. */
-  heads: Buffer[];
-  encoded: Map<string, Buffer>;
-}
-
-const pieceCache = new WeakMap<PolicySetExplainer, Pieces>();
-
-function piecesOf(snap: PolicySet): Pieces {
-  let pieces = pieceCache.get(snap.explainer);
-  if (!pieces) {
-    const heads = snap.policies.map((p) => {
+function headsOf(snap: PolicySet): JsonPiece[] {
+  let heads = headCache.get(snap.explainer);
+  if (!heads) {
+    heads = snap.policies.map((p) => {
       const c = p.content;
       const json = JSON.stringify({ policyId: p.id, version: p.version, title: p.title, mode: c.mode, category: c.category, applyTo: c.applyTo });
-      return Buffer.from(`${json.slice(0, -1)},"explanation":`);
+      return jsonPiece(`${json.slice(0, -1)},"explanation":`);
     });
-    pieces = { heads, encoded: new Map() };
-    pieceCache.set(snap.explainer, pieces);
+    headCache.set(snap.explainer, heads);
   }
-  return pieces;
+  return heads;
 }
