@@ -216,8 +216,12 @@ interface PreparedPolicy {
   monotone: boolean;
   /** The flip-count bound equals the near-miss search's answer: distinct conditions, no IF, few enough to search all. */
   exact: boolean;
-  /** For an exact rule that is one condition or an AND of conditions (the usual shape): its atoms, walked flat by triage. */
-  flat: Int32Array | null;
+  /**
+   * For an exact rule that is an AND of groups, each one condition or an OR of conditions (the
+   * usual shapes: requirements, "industry is one of …"): the groups' atoms one after another
+   * (~id when negated), and each group's length. triage walks these instead of the tree.
+   */
+  flat: { atoms: Int32Array; groups: Int32Array } | null;
 }
 
 /** A triage with the state compactAt needs, tied to the policy set that made it. */
@@ -271,10 +275,12 @@ function triageNode(s: Skel, truth: Uint8Array): number {
 }
 
 /**
- * A rule that is one condition or an AND of conditions, each possibly negated, as its atom ids
- * (~id for a negated one); null for any other shape. triageNode on such a rule is this loop.
+ * A rule that is an AND (or one group) of groups, each a condition or an OR of conditions, each
+ * condition possibly negated, as the groups' atom ids (~id for a negated one); null for any
+ * other shape. A group's truth is its highest; the rule's is the lowest group's, and with
+ * distinct conditions the fewest flips up are the false groups — what triageNode computes.
  */
-function flatAnd(root: Skel): number[] | null {
+function flatAnd(root: Skel): number[][] | null {
   const signed = (s: Skel): number | null => {
     if (s.k === 'leaf') return s.leaf;
     if (s.k === 'bool') return signed(s.c);
@@ -284,11 +290,18 @@ function flatAnd(root: Skel): number[] | null {
     }
     return null;
   };
-  const one = signed(root);
+  const group = (s: Skel): number[] | null => {
+    const one = signed(s);
+    if (one !== null) return [one];
+    if (s.k !== 'or') return null;
+    const all = s.cs.map(signed);
+    return all.length > 0 && all.every((x) => x !== null) ? (all as number[]) : null;
+  };
+  const one = group(root);
   if (one !== null) return [one];
-  if (root.k !== 'and') return null;
-  const all = root.cs.map(signed);
-  return all.every((x) => x !== null) ? (all as number[]) : null;
+  if (root.k !== 'and' || root.cs.length === 0) return null;
+  const all = root.cs.map(group);
+  return all.every((x) => x !== null) ? (all as number[][]) : null;
 }
 
 function hasIf(s: Skel): boolean {
@@ -377,8 +390,9 @@ function prepareSet(rules: readonly { id: string; rule: Rule }[], opts: ExplainO
     const root = remap(sk.root);
     const distinct = atomsOf.length === ids.length;
     const exact = distinct && !hasIf(root) && atomsOf.length <= MAX_CANDIDATES;
-    const flat = exact ? flatAnd(root) : null;
-    return { id, root, atoms: atomsOf, distinct, monotone: isMonotone(root), exact, flat: flat ? Int32Array.from(flat) : null };
+    const groups = exact ? flatAnd(root) : null;
+    const flat = groups ? { atoms: Int32Array.from(groups.flat()), groups: Int32Array.from(groups.map((g) => g.length)) } : null;
+    return { id, root, atoms: atomsOf, distinct, monotone: isMonotone(root), exact, flat };
   });
   return { atoms, policies, skeletons, attrNames };
 }
@@ -590,12 +604,19 @@ export function preparePolicySet(policies: readonly { id: string; rule: Rule }[]
       const p = prepared[i] as PreparedPolicy;
       const flat = p.flat;
       if (prune && flat !== null) {
-        // AND of distinct conditions: the outcome is the lowest truth, the flips up are the false ones.
+        // AND of groups of distinct conditions: the outcome is the lowest group, the flips up are the false groups.
+        const truth = st.truth;
+        const fa = flat.atoms;
+        const fg = flat.groups;
         let s = T;
         let up = 0;
-        for (let j = 0; j < flat.length; j++) {
-          const a = flat[j] as number;
-          const v = a >= 0 ? (st.truth[a] as number) : T - (st.truth[~a] as number);
+        for (let g = 0, j = 0; g < fg.length; g++) {
+          let v = F;
+          for (const end = j + (fg[g] as number); j < end; j++) {
+            const a = fa[j] as number;
+            const x = a >= 0 ? (truth[a] as number) : T - (truth[~a] as number);
+            if (x > v) v = x;
+          }
           if (v < s) s = v;
           if (v === F) up++;
         }
