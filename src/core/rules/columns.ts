@@ -9,7 +9,7 @@ import { attrSpec, formatDate, lookup, parseDate } from './values.ts';
 export type Column =
   | { kind: 'f64'; name: string; type: AttributeType; values: Float64Array; missing: Int32Array }
   | { kind: 'date'; name: string; type: AttributeType; values: Int32Array; missing: Int32Array }
-  | { kind: 'dict'; name: string; type: AttributeType; codes: Uint32Array; dict: DictValue[]; index: Map<string, number>; missing: Int32Array }
+  | { kind: 'dict'; name: string; type: AttributeType; codes: Uint32Array; dict: DictValue[]; index: Map<DictValue, number>; missing: Int32Array }
   | { kind: 'tags'; name: string; type: AttributeType; bits: Int32Array; wordsPerRow: number; dict: string[]; index: Map<string, number>; missing: Int32Array };
 
 export type DictValue = string | boolean;
@@ -26,16 +26,20 @@ export interface ColumnStore {
 }
 
 const sab = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(8, bytes));
-const dictKey = (v: DictValue): string => (typeof v === 'boolean' ? `b:${String(v)}` : `s:${v}`);
 
 /** Default tag-set width when the catalog does not list the tags: 64 distinct tags per attribute. */
 const DEFAULT_TAG_WORDS = 2;
 
-export function createColumnStore(catalog: Catalog, capacity: number): ColumnStore {
+/**
+ * An empty store for `capacity` rows with a column per catalog attribute — or, with `only`, per
+ * attribute named there (a record's other attributes are then not kept).
+ */
+export function createColumnStore(catalog: Catalog, capacity: number, only?: ReadonlySet<string>): ColumnStore {
   const cap = Math.max(32, Math.ceil(capacity / 32) * 32);
   const words = cap / 32;
   const columns = new Map<string, Column>();
   for (const name of Object.keys(catalog)) {
+    if (only && !only.has(name)) continue;
     const spec = attrSpec(catalog, name);
     if (spec === undefined) continue;
     const missing = new Int32Array(sab(words * 4));
@@ -66,12 +70,14 @@ export function createColumnStore(catalog: Catalog, capacity: number): ColumnSto
 }
 
 function intern(col: Extract<Column, { kind: 'dict' }>, v: DictValue): number {
-  const k = dictKey(v);
-  let code = col.index.get(k);
+  // Keyed by the value itself: a Map tells true from "true", and no second copy of each string is made.
+  let code = col.index.get(v);
   if (code === undefined) {
     code = col.dict.length;
-    col.dict.push(v);
-    col.index.set(k, code);
+    // A long string cut from a bigger one (a field of a bulk read) would keep that one alive: copy it.
+    const own = typeof v === 'string' && v.length >= 13 ? ` ${v}`.slice(1) : v;
+    col.dict.push(own);
+    col.index.set(own, code);
   }
   return code;
 }
@@ -89,7 +95,7 @@ function internTag(col: Extract<Column, { kind: 'tags' }>, v: string): number {
 
 /** Code of a dictionary value, or -1 if no row has it. */
 export function dictCode(col: Column, v: DictValue): number {
-  if (col.kind === 'dict') return col.index.get(dictKey(v)) ?? -1;
+  if (col.kind === 'dict') return col.index.get(v) ?? -1;
   if (col.kind === 'tags' && typeof v === 'string') return col.index.get(v) ?? -1;
   return -1;
 }

@@ -15,6 +15,7 @@ import { toCsv, toXlsx } from './spreadsheet.ts';
 import { allEnterpriseRecords, findEnterprise, rowToFlat, scanEnterpriseRecords } from './store.ts';
 
 export type { EnterpriseRecord };
+export { PER_ENTERPRISE_TEXT } from './domain/attributes.ts';
 export { DEFAULT_DISTRICT } from '../org/index.ts';
 export type { CountBucket, EnterpriseBrief, UsccSubquery } from './queries.ts';
 export { enterpriseBreakdown, enterpriseBriefs };

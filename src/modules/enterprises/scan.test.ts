@@ -24,5 +24,13 @@ describe('scanEnterpriseRecords (bulk load for the matching columns)', () => {
     expect(slow.size).toBeGreaterThan(1000);
     for (const [uscc, rec] of slow) expect(fast.get(uscc), uscc).toEqual(rec);
     expect(fast.get(first!.uscc)).toMatchObject({ address: 'tab\there, "quoted" \\ back\nline', tags: ['a b', 'c,d', '专精特新'], patents: 12, zone: '临港', employees: null });
+    // Only some attributes (what the matching columns need): those and the USCC, nothing else.
+    const only = new Set(['employees', 'tags', 'zone']);
+    for await (const r of scanEnterpriseRecords(h.db, 7, only)) {
+      const full = slow.get(r.uscc) as Record<string, unknown>;
+      const want: Record<string, unknown> = { uscc: r.uscc, employees: full.employees, tags: full.tags };
+      if ('zone' in full) want.zone = full.zone;
+      expect(r.record).toEqual(want);
+    }
   });
 });

@@ -151,22 +151,26 @@ export async function* allEnterpriseRecords(db: Executor, page = 10_000): AsyncG
  * updated meanwhile may be seen twice or missed, so callers read the change
  * log's position first and apply later changes afterwards.
  */
-export async function* scanEnterpriseRecords(db: Executor, blocks = 2000): AsyncGenerator<{ uscc: string; record: FlatValues }> {
+export async function* scanEnterpriseRecords(db: Executor, blocks = 2000, only?: ReadonlySet<string>): AsyncGenerator<{ uscc: string; record: FlatValues }> {
   const size = await sql<{ n: string | number }>`select pg_relation_size('enterprises') / current_setting('block_size')::int as n`.execute(db);
   const total = Number(size.rows[0]!.n);
-  const cols = BUILTIN_ATTRIBUTES.map((a) => a.column);
-  const select = [...cols.map((c) => `${c}::text`), 'attrs::text'].join(', ');
+  // `only`: just these attributes (and the USCC, the key) — the database sends less and nothing else is parsed.
+  const builtins = BUILTIN_ATTRIBUTES.filter((a) => !only || a.key === 'uscc' || only.has(a.key));
+  const custom = !only || [...only].some((k) => !BUILTIN_BY_KEY.has(k));
+  const select = [...builtins.map((a) => `${a.column}::text`), ...(custom ? ['attrs::text'] : [])].join(', ');
   for (let from = 0; from < total; from += blocks) {
     const rows = await copyRows(db, `select ${select} from enterprises where ctid >= '(${from},0)'::tid and ctid < '(${from + blocks},0)'::tid`);
     for (const f of rows) {
       const flat: FlatValues = {};
-      BUILTIN_ATTRIBUTES.forEach((a, i) => {
+      builtins.forEach((a, i) => {
         const v = f[i] ?? null;
         flat[a.key] = v === null ? null : a.type === 'tags' ? parseTextArray(v) : a.type === 'number' || a.type === 'money' ? Number(v) : a.type === 'boolean' ? v === 't' || v === 'true' : v;
       });
       if (flat.tags === null) flat.tags = [];
-      const attrs = JSON.parse(f[cols.length] ?? '{}') as Record<string, AttrValue>;
-      for (const [k, v] of Object.entries(attrs)) if (!BUILTIN_BY_KEY.has(k)) flat[k] = v;
+      if (custom) {
+        const attrs = JSON.parse(f[builtins.length] ?? '{}') as Record<string, AttrValue>;
+        for (const [k, v] of Object.entries(attrs)) if (!BUILTIN_BY_KEY.has(k) && (!only || only.has(k))) flat[k] = v;
+      }
       yield { uscc: String(flat.uscc), record: flat };
     }
   }

@@ -86,9 +86,10 @@ describe('政策体检 response (P-4)', () => {
   });
 
   it('the API (hot path, partial record) answers what the object form says for the whole record', async () => {
-    const snap = await matchingService(t.db).snapshot();
     const c = await checkup();
-    const row = rowRecord(snap.store, [...Array(snap.store.rows).keys()].find((r) => rowRecord(snap.store, r).uscc === DEMO_ENTERPRISE_USCC)!);
-    expect(c).toEqual(policyCheckup(snap, row));
+    // Every attribute the matching columns hold, not just those the policies read.
+    const whole = (await matchingService(t.db).record(DEMO_ENTERPRISE_USCC))!;
+    expect(Object.keys(whole.record).length).toBeGreaterThan(whole.snap.reads.length);
+    expect(c).toEqual(policyCheckup(whole.snap, whole.record));
   });
 });

@@ -1,5 +1,5 @@
 import { canonicalJson, sm3 } from '../../core/crypto/sm.ts';
-import { preparePolicySet } from '../../core/rules/index.ts';
+import { preparePolicySet, readAttributes } from '../../core/rules/index.ts';
 import type { AuthUser } from '../../platform/access.ts';
 import { appendAudit, type Actor } from '../../platform/audit.ts';
 import type { Db, Executor, Tx } from '../../platform/db/schema.ts';
@@ -137,8 +137,10 @@ export async function recomputeMatches(tx: Executor, policyId: number, version: 
   const content = v.content as unknown as PolicyContent;
   const explainer = preparePolicySet([{ id: String(policyId), rule: content.eligibility }], { catalog: await rulesCatalog(tx), today });
   const rows: Array<{ uscc: string; status: 'eligible' | 'unknown' | 'near' }> = [];
-  // One transaction, so the physical-order scan (COPY on PGlite) is a consistent snapshot.
-  for await (const { uscc, record } of scanEnterpriseRecords(tx)) {
+  // One transaction, so the physical-order scan (COPY on PGlite) is a consistent snapshot;
+  // of just the attributes the rule reads (the same answer, property-tested), when known.
+  const reads = readAttributes(content.eligibility);
+  for await (const { uscc, record } of scanEnterpriseRecords(tx, undefined, reads ? new Set(reads) : undefined)) {
     const e = explainer.explainAll(record)[0]!;
     if (e.status === 'true') rows.push({ uscc, status: 'eligible' });
     else if (e.status === 'unknown') rows.push({ uscc, status: 'unknown' });

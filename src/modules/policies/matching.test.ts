@@ -129,4 +129,22 @@ describe('matching service (P-4 incremental) and 政策体检 from memory', () =
     expect((await service.record(uscc))?.record).toBeTruthy();
     expect(service.size).toBeGreaterThan(1000);
   });
+
+  it('keeps per-enterprise text (name, address …) out of the columns until a rule reads it', async () => {
+    const service = new MatchingService(t.db, { maxStaleMs: 0 });
+    const snap = await service.snapshot();
+    for (const a of ['uscc', 'name', 'legalRep', 'address']) expect(snap.store.columns.has(a), a).toBe(false);
+    expect(snap.store.columns.has('employees')).toBe(true);
+    const demo = await t.db.selectFrom('enterprises').select(['name', 'address']).where('uscc', '=', DEMO_ENTERPRISE_USCC).executeTakeFirstOrThrow();
+    const withAddress = await service.withAttributes(['address', 'employees']);
+    expect(withAddress.store.columns.has('address')).toBe(true);
+    expect((await service.record(DEMO_ENTERPRISE_USCC))?.record.address).toBe(demo.address);
+    // 试算 of a draft over the name, through the API: counted over all enterprises as SQL counts them.
+    const rule = { in: ['科技', { var: 'name' }] };
+    const res = await as.admin!.request({ method: 'POST', url: '/api/v1/policies/try', payload: { eligibility: rule, uscc: DEMO_ENTERPRISE_USCC } });
+    expect(res.statusCode, res.body).toBe(200);
+    const want = Number((await sql<{ n: string | number }>`select count(*) as n from enterprises where name like '%科技%'`.execute(t.db)).rows[0]!.n);
+    expect(want).toBeGreaterThan(0);
+    expect(res.json()).toMatchObject({ matched: want, unknown: 0 });
+  });
 });

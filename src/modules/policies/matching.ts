@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { createColumnStore, rowRecord, setRecord, type Catalog, type ColumnStore, type JsonValue } from '../../core/rules/index.ts';
 import { changeCounter } from '../../platform/changes.ts';
 import type { Executor } from '../../platform/db/schema.ts';
-import { findEnterprise, rowToFlat, rulesCatalog, scanEnterpriseRecords } from '../enterprises/index.ts';
+import { findEnterprise, PER_ENTERPRISE_TEXT, rowToFlat, rulesCatalog, scanEnterpriseRecords } from '../enterprises/index.ts';
 import { preparePolicies, type PolicySet } from './policy-set.ts';
 import { activePolicies } from './queries.ts';
 
@@ -21,6 +21,11 @@ import { activePolicies } from './queries.ts';
  * answered from the snapshot it has meanwhile), so writes by another process
  * (the CLI) show within about a second, and writes by this process at once
  * (`invalidate`, or the in-process change counters: those requests wait).
+ *
+ * The columns hold every catalog attribute except the per-enterprise text (USCC, name, legal
+ * representative, address: unique per row, most of the memory) unless a rule reads it — an
+ * active policy (checked on every policy change) or a 试算 (`withAttributes`). Reading one
+ * that is not loaded reloads all enterprises with it.
  */
 export interface MatchingSnapshot extends PolicySet {
   store: ColumnStore;
@@ -53,6 +58,9 @@ export class MatchingService {
   private dirty = true;
   private seen = '';
   private syncing: Promise<MatchingSnapshot> | null = null;
+  /** Per-enterprise text attributes asked for by a 试算: loaded from the next reload on. */
+  private asked = new Set<string>();
+  private reload = false;
 
   constructor(
     private readonly db: Executor,
@@ -120,7 +128,7 @@ export class MatchingService {
     const today = this.today();
     const prev = this.fp;
     let snap = this.snap;
-    if (!snap || !prev || prev.catalog !== fp.catalog || prev.bulk !== fp.bulk) {
+    if (!snap || !prev || prev.catalog !== fp.catalog || prev.bulk !== fp.bulk || this.reload) {
       snap = await this.loadAll(today);
     } else {
       if (fp.cursor > prev.cursor) {
@@ -132,7 +140,11 @@ export class MatchingService {
           }
         }
       }
-      if (prev.policies !== fp.policies || snap.today !== today) snap = { ...(await this.compile(snap.catalog, today)), store: snap.store };
+      if (prev.policies !== fp.policies || snap.today !== today) {
+        const set = await this.compile(snap.catalog, today);
+        // A policy now reads an attribute the columns do not hold: load them again with it.
+        snap = set.reads.some((a) => this.missing(snap!.store, snap!.catalog, a)) ? await this.loadAll(today, set) : { ...set, store: snap.store };
+      }
     }
     this.fp = fp;
     this.snap = snap;
@@ -143,26 +155,49 @@ export class MatchingService {
     return preparePolicies(await activePolicies(this.db), catalog, today);
   }
 
-  private async loadAll(today: string): Promise<MatchingSnapshot> {
-    const catalog = await rulesCatalog(this.db);
+  /** Whether attribute `a` is in the catalog but not in the columns. */
+  private missing(store: ColumnStore, catalog: Catalog, a: string): boolean {
+    return Object.hasOwn(catalog, a) && !store.columns.has(a);
+  }
+
+  private async loadAll(today: string, compiled?: PolicySet): Promise<MatchingSnapshot> {
+    this.reload = false;
+    const catalog = compiled ? compiled.catalog : await rulesCatalog(this.db);
+    const set = compiled ?? (await this.compile(catalog, today));
+    const read = new Set([...set.reads, ...this.asked]);
+    const only = new Set(Object.keys(catalog).filter((a) => !PER_ENTERPRISE_TEXT.has(a) || read.has(a)));
     const count = Number((await sql<{ n: string | number }>`select count(*) as n from enterprises`.execute(this.db)).rows[0]!.n);
     // Head-room for enterprises registered while we run; past it the store is rebuilt.
-    const store = createColumnStore(catalog, Math.ceil(count * 1.1) + 1024);
+    const store = createColumnStore(catalog, Math.ceil(count * 1.1) + 1024, only);
     const rowOf = new Map<string, number>();
     // Physical-order scan (COPY on PGlite); the change-log cursor was read before it, so
     // rows changed meanwhile are re-read by the next sync. A row seen twice keeps one slot.
-    for await (const { uscc, record } of scanEnterpriseRecords(this.db)) {
+    for await (const { uscc, record } of scanEnterpriseRecords(this.db, undefined, only)) {
       let row = rowOf.get(uscc);
       if (row === undefined) {
         row = rowOf.size;
         if (row >= store.capacity) break; // grew past the head-room while loading: the next sync rebuilds
-        rowOf.set(uscc, row);
+        rowOf.set(detach(uscc), row);
       }
       setRecord(store, row, record);
     }
     store.rows = rowOf.size;
     this.rowOf = rowOf;
-    return { ...(await this.compile(catalog, today)), store };
+    return { ...set, store };
+  }
+
+  /**
+   * The snapshot with these attributes in its columns (试算 of a draft that reads, say, the
+   * address): a per-enterprise text attribute not loaded yet makes this call reload them all.
+   */
+  async withAttributes(names: readonly string[]): Promise<MatchingSnapshot> {
+    const snap = await this.snapshot();
+    const lacking = names.filter((a) => this.missing(snap.store, snap.catalog, a));
+    if (lacking.length === 0) return snap;
+    for (const a of lacking) this.asked.add(a);
+    this.reload = true;
+    this.dirty = true;
+    return this.snapshot();
   }
 
   /** Re-reads one enterprise into the store; false when the store has no room for a new one. */
@@ -208,6 +243,15 @@ export class MatchingService {
     }
     return n;
   }
+}
+
+/**
+ * A copy of `s` that does not keep alive the string it was cut from. Fields parsed out of a
+ * COPY chunk are V8 "sliced strings" pointing into the whole chunk's text, so keeping one
+ * USCC per enterprise would keep every chunk (tens of MB per 100,000 enterprises).
+ */
+function detach(s: string): string {
+  return Buffer.from(s).toString();
 }
 
 // One service per database handle: the server, each test app and the CLI each get their own.

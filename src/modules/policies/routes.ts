@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { compileMatchPlan, countResult, explainRule, matchColumns, validateRule, type Rule } from '../../core/rules/index.ts';
+import { compileMatchPlan, countResult, explainRule, matchColumns, readAttributes, validateRule, type Rule } from '../../core/rules/index.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import type { AppContext } from '../../platform/module.ts';
 import { assertCanSee, findEnterprise, rowToFlat, rulesCatalog } from '../enterprises/index.ts';
@@ -198,8 +198,9 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
       const catalog = await rulesCatalog(db);
       const v = validateRule(body.eligibility, { catalog });
       if (!v.ok) throw new AppError('RULE_INVALID', 400, '申报条件有误', { field: 'eligibility', detail: `${v.issues[0]!.message}（位置 ${v.issues[0]!.path}）`, extra: { issues: v.issues } });
-      // Counted by the columnar matcher over the matching service's columns: no table scan per 试算.
-      const snap = await matching.snapshot();
+      // Counted by the columnar matcher over the matching service's columns: no table scan per 试算
+      // (a draft reading a per-enterprise text such as the address has it loaded first).
+      const snap = await matching.withAttributes(readAttributes(body.eligibility as Rule) ?? Object.keys(catalog));
       const counts = countResult(matchColumns(snap.store, compileMatchPlan([{ id: 'try', rule: body.eligibility as Rule }], { catalog: snap.catalog, today: snap.today })))[0]!;
       const matched = counts.eligible;
       const unknown = counts.unknown;

@@ -56,6 +56,13 @@ export const BUILTIN_ATTRIBUTES: readonly BuiltinAttribute[] = [
 
 export const BUILTIN_BY_KEY = new Map(BUILTIN_ATTRIBUTES.map((a) => [a.key as string, a]));
 
+/**
+ * Built-in attributes that are (nearly) unique per enterprise: identity and free text. The
+ * matching service keeps them out of its columns unless a rule reads them — they would be
+ * most of its memory and load time, and eligibility conditions seldom look at them.
+ */
+export const PER_ENTERPRISE_TEXT: ReadonlySet<string> = new Set(['uscc', 'name', 'legalRep', 'address']);
+
 export const ATTRIBUTE_KEY_PATTERN = /^[a-z][A-Za-z0-9_]{1,40}$/;
 // Keys that must never become attribute names: they would shadow object internals.
 const RESERVED_KEYS = new Set(['constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'attrs']);
