@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JobRunner } from '../../platform/jobs.ts';
+import { testDatabase } from '../../platform/testing/test-db.ts';
 import { jobHandlers } from '../../server/start.ts';
 import { testApp, type Session, type TestApp } from '../../server/testing.ts';
 import { DEMO_ENTERPRISE_USCC } from '../enterprises/index.ts';
@@ -128,6 +129,17 @@ describe('matching service (P-4 incremental) and 政策体检 from memory', () =
     const uscc = (await sql<{ u: string }>`select uscc as u from enterprises where uscc <> ${DEMO_ENTERPRISE_USCC} order by uscc limit 1`.execute(t.db)).rows[0]!.u;
     expect((await service.record(uscc))?.record).toBeTruthy();
     expect(service.size).toBeGreaterThan(1000);
+  });
+
+  it('reports a failed background check and keeps answering from the snapshot it has', async () => {
+    const h = await testDatabase();
+    const service = new MatchingService(h.db, { maxStaleMs: 0 });
+    const before = await service.snapshot();
+    const warned: string[] = [];
+    service.reportTo({ warn: (_o, msg) => warned.push(msg) });
+    await h.close(); // every query fails from now on
+    expect(await service.snapshot()).toBe(before);
+    await vi.waitFor(() => expect(warned).toEqual(['匹配服务后台同步失败，下次请求时重试']), { timeout: 5000, interval: 20 });
   });
 
   it('keeps per-enterprise text (name, address …) out of the columns until a rule reads it', async () => {

@@ -48,6 +48,10 @@ const FINGERPRINT = sql<{ cursor: string | number | null; bulk: unknown; pn: str
     (select count(*) from enterprise_attributes) as cn,
     (select max(created_at) from enterprise_attributes) as cat`;
 
+export interface BackgroundLog {
+  warn(obj: { err: unknown }, msg: string): void;
+}
+
 const iso = (d: Date | string | null): string => (d === null ? '' : new Date(d).toISOString());
 
 export class MatchingService {
@@ -66,6 +70,13 @@ export class MatchingService {
     private readonly db: Executor,
     private readonly opts: { maxStaleMs?: number; today?: () => string } = {},
   ) {}
+
+  private log: BackgroundLog | null = null;
+
+  /** Where a failed background check is reported (the server's logger). */
+  reportTo(log: BackgroundLog): void {
+    this.log = log;
+  }
 
   /** Called by writers in this process: the next read re-checks the database first. */
   invalidate(): void {
@@ -98,7 +109,10 @@ export class MatchingService {
     if (!this.dirty && snap && snap.today === this.today()) {
       // Stale-while-revalidate: the periodic check for other processes' writes runs in the
       // background, so no request waits for it (under load that wait was the latency tail).
-      if (Date.now() - this.checkedAt >= (this.opts.maxStaleMs ?? 1000)) this.startSync().catch(() => undefined);
+      if (Date.now() - this.checkedAt >= (this.opts.maxStaleMs ?? 1000)) {
+        // Nobody awaits it: a failure is reported here, and the next request tries again.
+        this.startSync().catch((err: unknown) => this.log?.warn({ err }, '匹配服务后台同步失败，下次请求时重试'));
+      }
       return snap;
     }
     return this.startSync();

@@ -159,6 +159,7 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
   // 政策体检 (P-4) — contract of issue 5.
   // Served from the matching service's memory: no database work per request beyond authentication.
   const matching = matchingService(db);
+  matching.reportTo(app.log);
   app.get(
     '/enterprises/:uscc/policy-checkup',
     {
