@@ -151,15 +151,21 @@ export async function* allEnterpriseRecords(db: Executor, page = 10_000): AsyncG
  * updated meanwhile may be seen twice or missed, so callers read the change
  * log's position first and apply later changes afterwards.
  */
-export async function* scanEnterpriseRecords(db: Executor, blocks = 2000, only?: ReadonlySet<string>): AsyncGenerator<{ uscc: string; record: FlatValues }> {
+export async function* scanEnterpriseRecords(db: Executor, blocks = 500, only?: ReadonlySet<string>): AsyncGenerator<{ uscc: string; record: FlatValues }> {
   const size = await sql<{ n: string | number }>`select pg_relation_size('enterprises') / current_setting('block_size')::int as n`.execute(db);
   const total = Number(size.rows[0]!.n);
   // `only`: just these attributes (and the USCC, the key) — the database sends less and nothing else is parsed.
   const builtins = BUILTIN_ATTRIBUTES.filter((a) => !only || a.key === 'uscc' || only.has(a.key));
   const custom = !only || [...only].some((k) => !BUILTIN_BY_KEY.has(k));
   const select = [...builtins.map((a) => `${a.column}::text`), ...(custom ? ['attrs::text'] : [])].join(', ');
+  const chunk = (from: number) => copyRows(db, `select ${select} from enterprises where ctid >= '(${from},0)'::tid and ctid < '(${from + blocks},0)'::tid`);
+  // The next chunk is asked for before this one is parsed: the database (PGlite's worker
+  // thread, or the server) produces it while this thread turns the last one into records.
+  let next = total > 0 ? chunk(0) : null;
   for (let from = 0; from < total; from += blocks) {
-    const rows = await copyRows(db, `select ${select} from enterprises where ctid >= '(${from},0)'::tid and ctid < '(${from + blocks},0)'::tid`);
+    const rows = await next!;
+    next = from + blocks < total ? chunk(from + blocks) : null;
+    next?.catch(() => undefined); // a caller that stops early never awaits it; when awaited, a failure still throws
     for (const f of rows) {
       const flat: FlatValues = {};
       builtins.forEach((a, i) => {
