@@ -73,7 +73,7 @@ export function generateEnterprises(n: number, seed: number): ColumnStore {
   const miss = (c: Column, row: number): void => {
     c.missing[row >>> 5] = (c.missing[row >>> 5] as number) | (1 << (row & 31));
   };
-  const boolCode = (c: DictCol, v: boolean): number => c.index.get(`b:${String(v)}`) as number;
+  const boolCode = (c: DictCol, v: boolean): number => c.index.get(v) as number;
   const lt = boolCode(listed, true);
   const lf = boolCode(listed, false);
   for (let i = 0; i < n; i++) {
