@@ -121,6 +121,10 @@ export function setCell(store: ColumnStore, row: number, name: string, value: Js
   const col = store.columns.get(name);
   if (col === undefined) throw new RangeError(`unknown attribute "${name}"`);
   if (row < 0 || row >= store.capacity) throw new RangeError(`row ${row} outside capacity ${store.capacity}`);
+  setColumnCell(col, row, name, value);
+}
+
+function setColumnCell(col: Column, row: number, name: string, value: JsonValue | undefined): void {
   if (value === null || value === undefined) {
     setMissing(col.missing, row, true);
     if (col.kind === 'dict') col.codes[row] = 0;
@@ -159,10 +163,8 @@ export function setCell(store: ColumnStore, row: number, name: string, value: Js
 
 /** Writes every catalog attribute of a record (absent attributes become missing). */
 export function setRecord(store: ColumnStore, row: number, record: unknown): void {
-  for (const name of store.columns.keys()) {
-    const v = lookup(record, name, null);
-    setCell(store, row, name, v);
-  }
+  if (row < 0 || row >= store.capacity) throw new RangeError(`row ${row} outside capacity ${store.capacity}`);
+  for (const col of store.columns.values()) setColumnCell(col, row, col.name, lookup(record, col.name, null));
   if (row >= store.rows) store.rows = row + 1;
 }
 

@@ -71,6 +71,15 @@ const DAY_MS = 86_400_000;
 /** Epoch days of a valid YYYY-MM-DD string, or undefined when it is not a real date. */
 export function parseDate(s: unknown): number | undefined {
   if (typeof s !== 'string') return undefined;
+  if (s.length === 10) {
+    // The usual case, read digit by digit (no regex, no Date): days from the civil date.
+    const y = digits(s, 0, 4);
+    const mo = digits(s, 5, 2);
+    const d = digits(s, 8, 2);
+    if (y < 0 || mo < 0 || d < 0 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return undefined;
+    if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined; // 0–99: see below
+    return daysFromCivil(y, mo, d);
+  }
   const m = DATE_RE.exec(s);
   if (!m) return undefined;
   const y = Number(m[1]);
@@ -82,6 +91,32 @@ export function parseDate(s: unknown): number | undefined {
   // Date.UTC maps years 0–99 to 1900–1999; reject those along with impossible days.
   if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return undefined;
   return Math.round(t / DAY_MS);
+}
+
+/** The number written by `n` ASCII digits of `s` from `at`, or -1. */
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+function daysInMonth(y: number, m: number): number {
+  if (m !== 2) return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 export function isDateString(s: unknown): s is string {
