@@ -21,10 +21,11 @@ export interface LoadBenchRow {
   heapMiB: number;
 }
 
-export async function runLoadBench(opts: { enterprises: number; seed: number; dataDir?: string; log: (l: string) => void }): Promise<{ enterprises: number; results: LoadBenchRow[]; rssMiB: number; machine: string }> {
-  const tmp = opts.dataDir ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'qifu-bench-load-'));
-  const dir = opts.dataDir ?? path.join(tmp!, 'db');
-  const h = await openDatabase({ dataDir: dir });
+export async function runLoadBench(opts: { enterprises: number; seed: number; dataDir?: string; databaseUrl?: string; log: (l: string) => void }): Promise<{ enterprises: number; results: LoadBenchRow[]; rssMiB: number; machine: string; database: string }> {
+  // A native PostgreSQL database (`databaseUrl`) is filled up to N and kept; a PGlite one lives in `dataDir` or a temporary directory.
+  const tmp = opts.dataDir || opts.databaseUrl ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'qifu-bench-load-'));
+  const dir = opts.dataDir ?? path.join(tmp ?? os.tmpdir(), 'db');
+  const h = await openDatabase(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : { dataDir: dir });
   try {
     await migrateAll(h.db);
     await seedAll(h.db, { ...loadConfig({}), demo: false }, false, () => undefined);
@@ -53,7 +54,7 @@ export async function runLoadBench(opts: { enterprises: number; seed: number; da
     // Typed arrays live outside the JS heap: count the store's buffers.
     results.push({ engine: 'qifu matching columns', seconds: s, rowsPerSec: service.size / s, heapMiB: heap() - h0 + service.bufferBytes() / 2 ** 20 });
     if (service.size !== n) throw new Error(`loaded ${service.size} of ${n}`);
-    return { enterprises: n, results, rssMiB: process.memoryUsage().rss / 2 ** 20, machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}` };
+    return { enterprises: n, results, rssMiB: process.memoryUsage().rss / 2 ** 20, database: h.kind, machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load ${os.loadavg()[0]!.toFixed(1)}` };
   } finally {
     await h.close();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });

@@ -92,11 +92,12 @@ export function registerBenchCommands(program: Command): void {
     .option('--enterprises <n>', 'synthetic enterprises', '3300000')
     .option('--seed <s>', 'random seed', '1')
     .option('--data-dir <dir>', 'reuse (and fill up to --enterprises) this PGlite data directory instead of a temporary one')
+    .option('--database-url <url>', 'use (and fill up to --enterprises) this native PostgreSQL database instead of PGlite')
     .option('--json', 'print the report as one JSON line (the last line of output)')
-    .action(async (o: { enterprises: string; seed: string; dataDir?: string; json?: boolean }) => {
+    .action(async (o: { enterprises: string; seed: string; dataDir?: string; databaseUrl?: string; json?: boolean }) => {
       const { runLoadBench } = await import('../../../bench/load/run.ts');
-      const r = await runLoadBench({ enterprises: intOpt(o.enterprises, '--enterprises', 1, 5_000_000), seed: intOpt(o.seed, '--seed', 0, 2 ** 31 - 1), dataDir: o.dataDir, log: (l) => process.stderr.write(`${l}\n`) });
-      process.stdout.write(`load: ${r.enterprises.toLocaleString('en')} enterprises; machine: ${r.machine}; peak RSS ${r.rssMiB.toFixed(0)} MiB\n\n`);
+      const r = await runLoadBench({ enterprises: intOpt(o.enterprises, '--enterprises', 1, 5_000_000), seed: intOpt(o.seed, '--seed', 0, 2 ** 31 - 1), dataDir: o.dataDir, databaseUrl: o.databaseUrl, log: (l) => process.stderr.write(`${l}\n`) });
+      process.stdout.write(`load: ${r.enterprises.toLocaleString('en')} enterprises (${r.database}); machine: ${r.machine}; RSS at the end ${r.rssMiB.toFixed(0)} MiB\n\n`);
       process.stdout.write(`${'engine'.padEnd(26)}${'seconds'.padStart(10)}${'rows/s'.padStart(12)}${'MiB'.padStart(8)}\n`);
       for (const x of r.results) process.stdout.write(`${x.engine.padEnd(26)}${x.seconds.toFixed(2).padStart(10)}${fmt(x.rowsPerSec).padStart(12)}${x.heapMiB.toFixed(0).padStart(8)}\n`);
       if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
