@@ -168,10 +168,11 @@ export async function* scanEnterpriseRecords(db: Executor, blocks = 500, only?: 
     next?.catch(() => undefined); // a caller that stops early never awaits it; when awaited, a failure still throws
     for (const f of rows) {
       const flat: FlatValues = {};
-      builtins.forEach((a, i) => {
+      for (let i = 0; i < builtins.length; i++) {
+        const a = builtins[i]!;
         const v = f[i] ?? null;
         flat[a.key] = v === null ? null : a.type === 'tags' ? parseTextArray(v) : a.type === 'number' || a.type === 'money' ? Number(v) : a.type === 'boolean' ? v === 't' || v === 'true' : v;
-      });
+      }
       if (flat.tags === null) flat.tags = [];
       if (custom) {
         const attrs = JSON.parse(f[builtins.length] ?? '{}') as Record<string, AttrValue>;
