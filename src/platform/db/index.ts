@@ -46,6 +46,10 @@ export function redactUrl(url: string): string {
 export async function openDatabase(opts: DbOptions): Promise<DbHandle> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle connection the server drops (a restart, pg_terminate_backend, a dropped network)
+    // is reported by the pool as an 'error' event; unheard, that event would end the process.
+    // The pool has already discarded the connection and opens a new one when next asked.
+    pool.on('error', (err) => process.stderr.write(`[qifu] database: an idle connection was closed by the server (${err.message}); a new one will be opened\n`));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await sql`select 1`.execute(db);
     return { db, kind: 'pg', location: redactUrl(opts.databaseUrl), close: () => db.destroy() };
