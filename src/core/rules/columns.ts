@@ -1,5 +1,5 @@
 import type { AttributeType, Catalog, JsonValue } from './types.ts';
-import { attrSpec, formatDate, lookup, parseDate } from './values.ts';
+import { attrSpec, detachString, formatDate, lookup, parseDate } from './values.ts';
 
 /**
  * Enterprises as typed-array columns, one per catalog attribute, in SharedArrayBuffers so
@@ -74,8 +74,8 @@ function intern(col: Extract<Column, { kind: 'dict' }>, v: DictValue): number {
   let code = col.index.get(v);
   if (code === undefined) {
     code = col.dict.length;
-    // A long string cut from a bigger one (a field of a bulk read) would keep that one alive: copy it.
-    const own = typeof v === 'string' && v.length >= 13 ? ` ${v}`.slice(1) : v;
+    // V8 slices strings of 13 or more characters: a long one may be a field of a bulk read.
+    const own = typeof v === 'string' && v.length >= 13 ? detachString(v) : v;
     col.dict.push(own);
     col.index.set(own, code);
   }

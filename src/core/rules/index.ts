@@ -14,7 +14,7 @@ export { validateRule, assertValidRule, parseRuleJson, DEFAULT_MAX_DEPTH, DEFAUL
 export { interpret } from './interpret.ts';
 export { compileRule, type CompiledRule } from './compile.ts';
 export { OPERATORS, LOGICAL_OPS, type OpInfo } from './operators.ts';
-export { truthy, parseDate, formatDate, dateAdd, dateDiff, isDateString } from './values.ts';
+export { truthy, parseDate, formatDate, dateAdd, dateDiff, isDateString, detachString } from './values.ts';
 export { buildSkeleton, foldConstants, leafAttributes, readAttributes, ruleKey, type Skel, type Leaf, type Skeleton } from './skeleton.ts';
 export { explainRule, prepareExplainer, preparePolicySet, kleene, jsonPiece, type JsonPiece, type JsonSink, type Explainer, type PolicySetExplainer, type Triage, type PolicyExplanation, type CompactExplanation, type ConditionOutcome, type Explanation, type ExplainNode, type ExplainOptions, type NearMiss, type NearMissChange, type AttributeUse } from './explain.ts';
 export { evaluateBenefit, prepareBenefit, validateFormula, roundFen, type BenefitFormula, type BenefitResult, type Rounding } from './formula.ts';

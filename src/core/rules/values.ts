@@ -47,6 +47,16 @@ export function lookup(data: unknown, path: unknown, notFound: JsonValue = null)
   return cur as JsonValue;
 }
 
+/**
+ * A copy of `s` that does not keep alive the string it was cut from. Fields split out of a bulk
+ * read (COPY text) are V8 "sliced strings" pointing into the whole chunk, so keeping one of them
+ * (a USCC as a key, a dictionary value) would keep the chunk. The UTF-8 round trip makes a flat
+ * string of its own (smaller than a slice of a concatenation).
+ */
+export function detachString(s: string): string {
+  return Buffer.from(s).toString();
+}
+
 /** Whether a catalog attribute counts as missing for three-valued logic: absent or null. */
 export function isMissing(v: unknown): boolean {
   return v === null || v === undefined;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { createColumnStore, rowRecord, setRecord, type Catalog, type ColumnStore, type JsonValue } from '../../core/rules/index.ts';
+import { createColumnStore, detachString, rowRecord, setRecord, type Catalog, type ColumnStore, type JsonValue } from '../../core/rules/index.ts';
 import { changeCounter } from '../../platform/changes.ts';
 import type { Executor } from '../../platform/db/schema.ts';
 import { findEnterprise, PER_ENTERPRISE_TEXT, rowToFlat, rulesCatalog, scanEnterpriseRecords } from '../enterprises/index.ts';
@@ -191,7 +191,7 @@ export class MatchingService {
       if (row === undefined) {
         row = rowOf.size;
         if (row >= store.capacity) break; // grew past the head-room while loading: the next sync rebuilds
-        rowOf.set(detach(uscc), row);
+        rowOf.set(detachString(uscc), row); // not a slice of the COPY chunk
       }
       setRecord(store, row, record);
     }
@@ -257,15 +257,6 @@ export class MatchingService {
     }
     return n;
   }
-}
-
-/**
- * A copy of `s` that does not keep alive the string it was cut from. Fields parsed out of a
- * COPY chunk are V8 "sliced strings" pointing into the whole chunk's text, so keeping one
- * USCC per enterprise would keep every chunk (tens of MB per 100,000 enterprises).
- */
-function detach(s: string): string {
-  return Buffer.from(s).toString();
 }
 
 // One service per database handle: the server, each test app and the CLI each get their own.
