@@ -20,6 +20,30 @@ export const ROLE_LABELS: Record<Role, string> = {
  */
 export type Access = 'public' | 'authenticated' | readonly Role[];
 
+/**
+ * How a route keeps data within the caller's scope (SPEC §0, §11), declared
+ * on every /api/v1 route beside `access` (route config `scope`). The
+ * route × role test walks the route table and checks each kind:
+ * - 'none': returns no enterprise, department or street data (catalogues,
+ *   published policies, public verification);
+ * - 'self': only the caller's own account (session, password, own tokens);
+ * - 'global': every record of its kind, for roles that see all (admin areas);
+ * - 'filtered': a list or export narrowed to the caller's department, street
+ *   or enterprise inside the query;
+ * - { param, owner }: the record named by path parameter `param` belongs to an
+ *   `owner` (an enterprise, a policy's department …) that is checked against
+ *   the caller before anything is read (403, or 404 where existence is private).
+ */
+export type DataScope =
+  | 'none'
+  | 'self'
+  | 'global'
+  | 'filtered'
+  | { readonly param: string; readonly owner: ScopeOwner };
+
+/** Kinds of record a path parameter can name; each has an owner check. */
+export type ScopeOwner = 'enterprise' | 'policy' | 'application' | 'batch' | 'import' | 'message' | 'staff-message' | 'webhook' | 'user' | 'token';
+
 /** The caller as every handler sees it. */
 export interface AuthUser {
   id: number;

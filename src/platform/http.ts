@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isAllowed, type Access, type AuthUser } from './access.ts';
+import { isAllowed, type Access, type AuthUser, type DataScope } from './access.ts';
 import { hashSecret } from './auth/tokens.ts';
 import { changeCounter } from './changes.ts';
 import type { Db } from './db/schema.ts';
@@ -8,6 +8,8 @@ import { AppError, Errors, problemOf } from './errors.ts';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** How the handler keeps data within the caller's scope (see DataScope). */
+    scope?: DataScope;
   }
   interface FastifyInstance {
     /** Every route registered, with its declared access (walked by the route-table test). */
