@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config.ts';
 import type { Db, Executor, Tx } from './db/schema.ts';
 
 /**
@@ -14,7 +15,16 @@ import type { Db, Executor, Tx } from './db/schema.ts';
  * through it (writes are then exactly-once). Never open another connection
  * from a handler: PGlite has a single session, held by `tx`, so it would wait forever.
  */
-export type JobHandler = (payload: unknown, tx: Tx, job: { id: number; name: string; attempts: number }) => Promise<void>;
+export type JobHandler = (payload: unknown, tx: Tx, job: JobInfo) => Promise<void>;
+
+export interface JobInfo {
+  id: number;
+  name: string;
+  attempts: number;
+  /** The server's configuration, when the runner was given one (jobs that touch files outside the database need it). */
+  config?: Config;
+  log: Pick<FastifyBaseLogger, 'info' | 'error' | 'warn'>;
+}
 
 export interface ScheduleOptions {
   name: string;
@@ -51,6 +61,7 @@ export class JobRunner {
     private readonly handlers: Map<string, JobHandler>,
     private readonly log: Pick<FastifyBaseLogger, 'info' | 'error' | 'warn'>,
     private readonly pollMs = 1000,
+    private readonly config?: Config,
   ) {}
 
   start(): void {
@@ -107,7 +118,7 @@ export class JobRunner {
         claimed = { id: Number(job.id), name: job.name, attempts: job.attempts, max_attempts: job.max_attempts };
         const handler = this.handlers.get(job.name);
         if (!handler) throw new Error(`no handler registered for job "${job.name}"`);
-        await handler(job.payload, tx, { id: claimed.id, name: job.name, attempts: job.attempts });
+        await handler(job.payload, tx, { id: claimed.id, name: job.name, attempts: job.attempts, config: this.config, log: this.log });
         await tx
           .updateTable('jobs')
           .set({ status: 'done', done_at: new Date(), attempts: job.attempts + 1 })

@@ -54,7 +54,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     throw err;
   }
   const app = await buildApp({ db: handle.db, config });
-  const runner = new JobRunner(handle.db, jobHandlers(), app.log, config.jobPollMs);
+  const runner = new JobRunner(handle.db, jobHandlers(), app.log, config.jobPollMs, config);
   await app.listen({ port: config.port, host: config.host });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;

@@ -24,7 +24,7 @@ async function passwordFrom(opts: { password?: string; passwordStdin?: boolean }
   return { password: `Qf-${randomBytes(12).toString('base64url')}`, generated: true };
 }
 
-/** Platform commands: migrate, seed, user, token, audit (SPEC F-2). */
+/** Platform commands: migrate, seed, user, token (SPEC F-2); audit is in ./audit.ts. */
 export function registerPlatformCommands(program: Command): void {
   program
     .command('migrate')
@@ -124,22 +124,6 @@ export function registerPlatformCommands(program: Command): void {
         if (!u) throw new CliFailure(`no such user: ${username}`);
         const t = await createApiToken(h.db, cliActor(), Number(u.id), opts.name);
         out(t.token);
-      });
-    });
-
-  program
-    .command('audit')
-    .description('audit log')
-    .command('verify')
-    .description('check the SM3 hash chain of the audit log; exit 1 naming the first bad record')
-    .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }) => {
-      const { verifyAudit } = await import('../../platform/audit.ts');
-      await withDatabase(async (h) => {
-        const r = await verifyAudit(h.db);
-        if (opts.json) out(JSON.stringify(r));
-        else if (r.ok) out(`audit chain intact: ${r.count} records`);
-        if (!r.ok && r.firstBad) throw new CliFailure(`audit chain broken at record ${r.firstBad.seq}: ${r.firstBad.message}`);
       });
     });
 }

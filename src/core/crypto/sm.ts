@@ -4,6 +4,8 @@ import { createHash, getHashes } from 'node:crypto';
 import smCrypto from 'sm-crypto';
 
 const { sm2, sm3: sm3Js } = smCrypto;
+// Present in sm-crypto 0.3+, missing from its type definitions.
+const sm2Extra = sm2 as unknown as { verifyPublicKey(publicKey: string): boolean; getPublicKeyFromPrivateKey(privateKey: string): string };
 
 // OpenSSL 3 (bundled with Node) implements SM3 natively, ~100× faster than the
 // JavaScript version; the latter stays as a fallback for builds without it.
@@ -36,6 +38,21 @@ export function sm2Sign(message: string, privateKey: string, publicKey: string):
   return sm2.doSignature(message, privateKey, { hash: true, publicKey });
 }
 
+/** True when `publicKey` is an uncompressed SM2 public key (04 || x || y) on the curve. */
+export function sm2IsPublicKey(publicKey: string): boolean {
+  if (!/^04[0-9a-f]{128}$/i.test(publicKey)) return false;
+  try {
+    return sm2Extra.verifyPublicKey(publicKey.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
+/** The public key belonging to a private key (checks that a key file's halves match). */
+export function sm2PublicKeyOf(privateKey: string): string {
+  return sm2Extra.getPublicKeyFromPrivateKey(privateKey);
+}
+
 export function sm2Verify(message: string, signatureHex: string, publicKey: string): boolean {
   if (!/^[0-9a-f]{128}$/i.test(signatureHex)) return false;
   try {
@@ -43,6 +60,28 @@ export function sm2Verify(message: string, signatureHex: string, publicKey: stri
   } catch {
     return false;
   }
+}
+
+// OpenSSL and other 国密 tools exchange keys as SubjectPublicKeyInfo (id-ecPublicKey
+// with the SM2 curve, OID 1.2.156.10197.1.301) and signatures as DER SEQUENCE { r, s }.
+const SM2_SPKI_PREFIX = '3059301306072a8648ce3d020106082a811ccf5501822d034200';
+
+/** An SM2 public key as a PEM SubjectPublicKeyInfo, e.g. for `openssl pkeyutl -verify`. */
+export function sm2PublicKeyPem(publicKey: string): string {
+  const b64 = Buffer.from(SM2_SPKI_PREFIX + publicKey.toLowerCase(), 'hex').toString('base64');
+  return `-----BEGIN PUBLIC KEY-----\n${(b64.match(/.{1,64}/g) ?? []).join('\n')}\n-----END PUBLIC KEY-----\n`;
+}
+
+/** An r||s signature (128 hex) as DER, the form OpenSSL reads. */
+export function sm2SignatureDer(signatureHex: string): Buffer {
+  const int = (hex: string): Buffer => {
+    let b = Buffer.from(hex, 'hex');
+    while (b.length > 1 && b[0] === 0 && b[1]! < 0x80) b = b.subarray(1);
+    if (b[0]! >= 0x80) b = Buffer.concat([Buffer.from([0]), b]);
+    return Buffer.concat([Buffer.from([0x02, b.length]), b]);
+  };
+  const body = Buffer.concat([int(signatureHex.slice(0, 64)), int(signatureHex.slice(64, 128))]);
+  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
 }
 
 /**

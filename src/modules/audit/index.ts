@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import ExcelJS from 'exceljs';
 import type { Db } from '../../platform/db/schema.ts';
 import { verifyAudit } from '../../platform/audit.ts';
+import { anchorSettings, anchorWorker, checkpointJob, CHECKPOINT_JOB } from '../../platform/audit-anchor.ts';
 import type { ModuleManifest } from '../../platform/module.ts';
 
 const ListQuery = Type.Object({
@@ -22,6 +23,32 @@ const Item = Type.Object({
   hash: Type.String(),
 });
 
+const Range = Type.Union([Type.Object({ from: Type.Integer(), to: Type.Integer() }), Type.Null()]);
+
+/** The verification result; `anchor` tells how the chain stands against the signed checkpoints outside the database. */
+const VerifyResult = Type.Object({
+  ok: Type.Boolean(),
+  count: Type.Integer(),
+  firstBad: Type.Optional(Type.Object({ seq: Type.Integer(), reason: Type.String(), message: Type.String() })),
+  anchor: Type.Optional(
+    Type.Object({
+      status: Type.Union([Type.Literal('anchored'), Type.Literal('unanchored'), Type.Literal('broken')]),
+      missing: Type.Optional(Type.Union([Type.Literal('KEY'), Type.Literal('LOG'), Type.Literal('CHECKPOINT')])),
+      message: Type.String(),
+      keySource: Type.Union([Type.Literal('config'), Type.Literal('file'), Type.Null()]),
+      keyFile: Type.Union([Type.String(), Type.Null()]),
+      log: Type.Union([Type.String(), Type.Null()]),
+      kids: Type.Array(Type.String()),
+      checkpoints: Type.Integer(),
+      latest: Type.Union([Type.Object({ seq: Type.Integer(), hash: Type.String(), at: Type.String(), kid: Type.String() }), Type.Null()]),
+      protected: Range,
+      unprotected: Range,
+      problem: Type.Optional(Type.Object({ line: Type.Union([Type.Integer(), Type.Null()]), seq: Type.Union([Type.Integer(), Type.Null()]), reason: Type.String(), message: Type.String() })),
+      warnings: Type.Array(Type.String()),
+    }),
+  ),
+});
+
 type Filter = { actor?: string; action?: string };
 
 function filtered(db: Db, q: Filter) {
@@ -31,10 +58,16 @@ function filtered(db: Db, q: Filter) {
   return base;
 }
 
-/** 审计日志: read and verify the hash-chained audit log (SPEC F-4). Admin only. */
+/**
+ * 审计日志: read and verify the hash-chained audit log (SPEC F-4), and anchor
+ * it with signed checkpoints outside the database (§11): a recurring durable
+ * job, plus one at server start and stop. Admin only.
+ */
 export const auditModule: ModuleManifest = {
   name: 'audit',
-  async routes(app, { db }) {
+  jobs: { [CHECKPOINT_JOB]: checkpointJob },
+  workers: (ctx) => anchorWorker(ctx.db, ctx.config, ctx.log),
+  async routes(app, { db, config }) {
     app.get(
       '/audit',
       { config: { access: ['admin'] }, schema: { tags: ['audit'], summary: '审计日志', querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Item), total: Type.Integer() }) } } },
@@ -70,14 +103,14 @@ export const auditModule: ModuleManifest = {
     app.get(
       '/audit/verify',
       {
-        config: { access: ['admin'] },
+        config: { access: ['admin'], scope: 'global' },
         schema: {
           tags: ['audit'],
-          summary: '校验审计哈希链',
-          response: { 200: Type.Object({ ok: Type.Boolean(), count: Type.Integer(), firstBad: Type.Optional(Type.Object({ seq: Type.Integer(), reason: Type.String(), message: Type.String() })) }) },
+          summary: '校验审计哈希链（含链外签名检查点）',
+          response: { 200: VerifyResult },
         },
       },
-      async () => verifyAudit(db),
+      async () => verifyAudit(db, { anchor: anchorSettings(config) }),
     );
   },
 };
