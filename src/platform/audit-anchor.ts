@@ -346,9 +346,15 @@ export const checkpointJob: JobHandler = async (payload, tx, job) => {
   if (!job.config) throw new Error('the audit checkpoint job needs the server configuration (JobRunner without config)');
   const s = anchorSettings(job.config);
   if (!s.keyFile || !s.logFile || s.checkpointMinutes === 0) return;
-  const outcome = await writeCheckpoint(tx, s);
-  if (outcome.status === 'refused') job.log.error({ reason: outcome.reason }, describeOutcome(outcome));
-  else if (outcome.status === 'written') job.log.info(describeOutcome(outcome));
+  try {
+    const outcome = await writeCheckpoint(tx, s);
+    if (outcome.status === 'refused') job.log.error({ reason: outcome.reason }, describeOutcome(outcome));
+    else if (outcome.status === 'written') job.log.info(describeOutcome(outcome));
+  } catch (err) {
+    // A file that cannot be written (disk full, permissions) must not end the schedule:
+    // log it and try again next slot. A database error aborts `tx`, and the job is retried instead.
+    job.log.error({ err }, 'audit checkpoint failed');
+  }
   // The slot after this one, or after now if this one ran late.
   const slot = Date.parse(String((payload as { slot?: unknown } | null)?.slot ?? ''));
   await scheduleNextCheckpoint(tx, s.checkpointMinutes, new Date(Math.max(Date.now(), Number.isNaN(slot) ? 0 : slot)));

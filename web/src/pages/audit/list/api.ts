@@ -20,8 +20,22 @@ export interface AuditFilter {
 export interface VerifyResult {
   ok: boolean;
   count: number;
-  /** `reason` is a stable code, `message` its Chinese explanation. */
+  /** `reason` is a stable code, `message` its explanation. */
   firstBad?: { seq: number; reason: string; message?: string };
+  /** The chain against the signed checkpoints kept outside the database. */
+  anchor?: AnchorStatus;
+}
+
+export interface AnchorStatus {
+  status: 'anchored' | 'unanchored' | 'broken';
+  missing?: 'KEY' | 'LOG' | 'CHECKPOINT';
+  message: string;
+  checkpoints: number;
+  latest: { seq: number; hash: string; at: string; kid: string } | null;
+  protected: { from: number; to: number } | null;
+  unprotected: { from: number; to: number } | null;
+  problem?: { line: number | null; seq: number | null; reason: string; message: string };
+  warnings: string[];
 }
 
 export function listAudit(page: number, pageSize: number, filter: AuditFilter): Promise<Page<AuditRecord>> {

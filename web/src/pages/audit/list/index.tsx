@@ -8,7 +8,7 @@ import { useI18n } from '../../../app/i18n';
 import { useListParams, listPagination } from '../../../app/list-params';
 import { PageHeader } from '../../../app/PageHeader';
 import { isRole } from '../../../api/types';
-import { listAudit, verifyAudit, type AuditFilter, type AuditRecord } from './api';
+import { listAudit, verifyAudit, type AnchorStatus, type AuditFilter, type AuditRecord } from './api';
 
 const MONO = { fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace", fontSize: 12, whiteSpace: 'nowrap' } as const;
 
@@ -21,6 +21,27 @@ function Hex({ value }: { value: string }) {
       </Typography.Text>
     </Tooltip>
   );
+}
+
+const LOG_PROBLEMS = ['CHECKPOINT_MALFORMED', 'CHECKPOINT_LINK_BROKEN', 'CHECKPOINT_NOT_MONOTONE', 'CHECKPOINT_UNKNOWN_KEY', 'CHECKPOINT_BAD_SIGNATURE', 'ANCHOR_UNREADABLE'] as const;
+const isLogProblem = (r: string): r is (typeof LOG_PROBLEMS)[number] => (LOG_PROBLEMS as readonly string[]).includes(r);
+
+/** How the chain stands against the signed checkpoints outside the database (SPEC §11). */
+function AnchorAlert({ anchor }: { anchor: AnchorStatus }) {
+  const { t } = useI18n();
+  const p = anchor.problem;
+  if (anchor.status === 'broken' && p) {
+    const reason = isLogProblem(p.reason) ? t(`pages.audit.anchor.problem.${p.reason}`) : p.message;
+    return <Alert type="error" showIcon data-testid="audit-anchor" title={t('pages.audit.anchor.logBroken', { line: p.line ?? '?', reason })} />;
+  }
+  if (anchor.status === 'broken') return null; // a rewritten record: the chain verdict above names it
+  if (anchor.status === 'unanchored') {
+    return <Alert type="warning" showIcon data-testid="audit-anchor" title={t('pages.audit.anchor.unanchored', { reason: t(`pages.audit.anchor.missing.${anchor.missing ?? 'KEY'}`) })} description={t('pages.audit.anchor.unanchoredHint')} />;
+  }
+  const latest = anchor.latest!;
+  const covered = t('pages.audit.anchor.protected', { to: anchor.protected?.to ?? latest.seq, at: formatDateTime(latest.at), kid: latest.kid });
+  const open = anchor.unprotected ? t('pages.audit.anchor.unprotected', { from: anchor.unprotected.from, to: anchor.unprotected.to }) : t('pages.audit.anchor.allProtected');
+  return <Alert type={anchor.unprotected ? 'info' : 'success'} showIcon data-testid="audit-anchor" title={covered} description={open} />;
 }
 
 export function AuditListPage() {
@@ -62,7 +83,8 @@ export function AuditListPage() {
     verdict = <Alert type="error" showIcon closable title={errorText(verify.error, lang, t)} />;
   } else if (verify.data) {
     const r = verify.data;
-    verdict = r.ok ? (
+    // The links of the chain; how it stands against the checkpoints is the alert below it.
+    verdict = !r.firstBad ? (
       <Alert type="success" showIcon closable data-testid="audit-verify-result" title={t('pages.audit.verifyOk', { count: r.count })} />
     ) : (
       <Alert
@@ -92,6 +114,11 @@ export function AuditListPage() {
         }
       />
       {verdict ? <div style={{ marginBottom: 16 }}>{verdict}</div> : null}
+      {verify.data?.anchor ? (
+        <div style={{ marginBottom: 16 }}>
+          <AnchorAlert anchor={verify.data.anchor} />
+        </div>
+      ) : null}
       <Card>
         <Form<AuditFilter>
           form={form}
