@@ -25,7 +25,9 @@ export interface TestApp {
 
 export async function testApp(overrides: Partial<Config> = {}, modules?: readonly ModuleManifest[]): Promise<TestApp> {
   const handle = await testDatabase();
-  const config: Config = { ...loadConfig({}), logLevel: 'silent', ...overrides };
+  // The database is a fresh copy, so the files beside it are too: 'memory://' keeps uploads in a
+  // temporary folder and leaves audit checkpoints off, instead of reading a developer's ./data.
+  const config: Config = { ...loadConfig({}), logLevel: 'silent', dataDir: 'memory://', ...overrides };
   const app = await buildApp({ db: handle.db, config, serveWeb: false, modules });
   await app.ready();
   return {
