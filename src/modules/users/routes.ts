@@ -150,8 +150,9 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
           Type.Object(
             {
               name: Type.Optional(Type.String({ maxLength: 100, description: '用途，如 12345 热线对接' })),
-              expiresAt: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 40, description: '到期日 YYYY-MM-DD（当日北京时间结束时失效）或 RFC 3339 时间' })])),
-              expiresInDays: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 1, maximum: TOKEN_MAX_DAYS })])),
+              // No null branches: with type coercion on, 0 or "" would turn into null, i.e. no expiry.
+              expiresAt: Type.Optional(Type.String({ maxLength: 40, description: '到期日 YYYY-MM-DD（当日北京时间结束时失效）或 RFC 3339 时间；省略则不过期' })),
+              expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: TOKEN_MAX_DAYS, description: '有效天数；省略则不过期' })),
             },
             { additionalProperties: false },
           ),
@@ -160,7 +161,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
       },
     },
     async (req, reply) => {
-      const body = (req.body ?? {}) as { name?: string; expiresAt?: string | null; expiresInDays?: number | null };
+      const body = (req.body ?? {}) as { name?: string; expiresAt?: string; expiresInDays?: number };
       const t = await createApiToken(db, actorOf(req.user!), req.user!.id, body.name ?? 'api', body);
       return reply.status(201).send(t);
     },
