@@ -82,7 +82,9 @@ describe('QIFU_METRICS_ADDR', () => {
   it('serves /metrics on its own listener and nowhere on the main one', async () => {
     const app = await appWith({ metricsAddr: { host: '127.0.0.1', port: 0 } });
     try {
-      expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+      const main = await app.inject({ method: 'GET', url: '/metrics' });
+      expect(main.statusCode).toBe(404);
+      expect(main.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
       listener = await startMetricsListener(app.metricsRegistry, { metricsToken: undefined }, { host: '127.0.0.1', port: 0 });
       await app.inject({ method: 'GET', url: '/healthz' });
       const res = await fetch(`${listener.url}/metrics`);
@@ -115,7 +117,10 @@ describe('startServer with QIFU_METRICS_ADDR', () => {
     const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: 'memory://', databaseUrl: '', demo: false, quiet: true, config: { metricsAddr: { host: '127.0.0.1', port: 0 } } });
     const metricsUrl = server.metricsUrl!;
     try {
-      expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+      // Not even the web UI's page: a 404 problem.
+      const main = await fetch(`${server.url}/metrics`);
+      expect(main.status).toBe(404);
+      expect(main.headers.get('content-type')).toContain('application/problem+json');
       expect((await fetch(`${metricsUrl}/metrics`)).status).toBe(200);
     } finally {
       await server.close();

@@ -67,7 +67,11 @@ export function metricsRefusal(config: Pick<Config, 'metricsToken'>, peer: strin
 
 /** GET /metrics on the main listener, unless a separate metrics listener is configured. */
 export function registerMetricsRoute(app: FastifyInstance, registry: client.Registry, config: Config): void {
-  if (config.metricsAddr) return;
+  if (config.metricsAddr) {
+    // Answered here, or the web UI's page fallback would.
+    app.get('/metrics', { schema: { hide: true } }, async (req, reply) => sendProblem(reply, new AppError('ROUTE_NOT_FOUND', 404, '接口不存在', { detail: `${req.method} /metrics` })));
+    return;
+  }
   app.get('/metrics', { schema: { hide: true } }, async (req: FastifyRequest, reply: FastifyReply) => {
     const refusal = metricsRefusal(config, req.socket.remoteAddress, req.headers);
     if (refusal) {

@@ -193,7 +193,7 @@ describe('changing one’s own password', () => {
     await page.locator('#change-password_confirm').fill('Own-pass-2025');
     await page.getByTestId('password-revoke-tokens').check();
     await page.locator('.ant-modal-footer .ant-btn-primary').click();
-    await expect.poll(() => page.locator('.ant-message').innerText()).toContain('已吊销 1 个 API 令牌');
+    await expect.poll(() => page.locator('.ant-message').innerText()).toContain('API 令牌已全部吊销');
     expect((await bearer(token)).status).toBe(401);
     await page.context().close();
   });

@@ -118,12 +118,12 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ revokedTokens: Type.Integer() }) },
       },
     },
     async (req, reply) => {
       const body = req.body as { currentPassword: string; newPassword: string; revokeTokens?: boolean };
-      return withRetryAfter(reply, () => changeOwnPassword(db, req.user!, { sessionHash: req.sessionHash, ip: req.ip, ...body }));
+      await withRetryAfter(reply, () => changeOwnPassword(db, req.user!, { sessionHash: req.sessionHash, ip: req.ip, ...body }));
+      return reply.status(204).send();
     },
   );
 

@@ -22,8 +22,8 @@ export async function logout(): Promise<void> {
 }
 
 /** revokeTokens: also revoke every API token of the user (issue 12 item 7). */
-export function changePassword(currentPassword: string, newPassword: string, revokeTokens = false): Promise<{ revokedTokens: number }> {
-  return api.post<{ revokedTokens: number }>('/api/v1/auth/password', { currentPassword, newPassword, revokeTokens });
+export function changePassword(currentPassword: string, newPassword: string, revokeTokens = false): Promise<void> {
+  return api.post<void>('/api/v1/auth/password', { currentPassword, newPassword, revokeTokens });
 }
 
 export function fetchOrg(): Promise<OrgMeta> {

@@ -28,8 +28,9 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
     }
     setSaving(true);
     try {
-      const { revokedTokens } = await changePassword(values.currentPassword, values.newPassword, values.revokeTokens === true);
-      message.success(revokedTokens > 0 ? t('pages.password.successRevoked', { count: revokedTokens }) : t('pages.password.success'));
+      const revokeTokens = values.revokeTokens === true;
+      await changePassword(values.currentPassword, values.newPassword, revokeTokens);
+      message.success(revokeTokens ? t('pages.password.successRevoked') : t('pages.password.success'));
       form.resetFields();
       onClose();
     } catch (err) {

@@ -80,7 +80,7 @@ export const enUS: Record<MessageKey, string> = {
   'pages.password.confirmRequired': 'Please repeat the new password',
   'pages.password.mismatch': 'The two new passwords do not match',
   'pages.password.success': 'Password changed',
-  'pages.password.successRevoked': 'Password changed; {count} API token(s) revoked',
+  'pages.password.successRevoked': 'Password changed; all your API tokens are revoked',
   'pages.password.revokeTokens': 'Also revoke all my API tokens',
   'pages.password.revokeTokensHint': 'Tick this if the password may have leaked: tokens made with it may be in other hands too.',
 

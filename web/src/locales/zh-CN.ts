@@ -78,7 +78,7 @@ export const zhCN = {
   'pages.password.confirmRequired': '请再次输入新密码',
   'pages.password.mismatch': '两次输入的新密码不一致',
   'pages.password.success': '密码已修改',
-  'pages.password.successRevoked': '密码已修改，已吊销 {count} 个 API 令牌',
+  'pages.password.successRevoked': '密码已修改，你的 API 令牌已全部吊销',
   'pages.password.revokeTokens': '同时吊销我的全部 API 令牌',
   'pages.password.revokeTokensHint': '如果怀疑密码已泄露，请勾选：用旧密码创建的令牌也可能落入他人之手。',
 
