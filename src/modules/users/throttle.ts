@@ -77,7 +77,11 @@ export async function reserveAttempt(db: Db, keys: readonly ThrottleKey[]): Prom
     const now = new Date(rows.values().next().value!.now);
     let longest = 0;
     for (const k of keys) longest = Math.max(longest, waitSeconds(stateOf(rows.get(k.key)!), now));
-    if (longest > 0) return longest;
+    if (longest > 0) {
+      // Nothing was counted: rows created just now for this check would only pile up under a flood.
+      await tx.deleteFrom('auth_throttle').where('key', 'in', [...rows.keys()]).where('level', '=', 0).where('blocked_until', 'is', null).execute();
+      return longest;
+    }
     for (const k of keys) {
       const next = reserve(k.rule, stateOf(rows.get(k.key)!), now);
       await tx.updateTable('auth_throttle').set({ level: next.level, leak_from: next.leakFrom, blocked_until: next.blockedUntil, updated_at: now }).where('key', '=', k.key).execute();
@@ -98,10 +102,12 @@ export async function attemptSucceeded(db: Db, keys: readonly ThrottleKey[]): Pr
       else await tx.updateTable('auth_throttle').set({ level: next.level, leak_from: next.leakFrom, blocked_until: next.blockedUntil }).where('key', '=', k.key).execute();
     }
     // Keys a day old have leaked to zero under every rule: the table stays small without a timer.
-    await tx
-      .deleteFrom('auth_throttle')
-      .where('updated_at', '<', sql<Date>`now() - interval '1 day'`)
-      .where((eb) => eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '<', sql<Date>`now()`)]))
-      .execute();
+    // Rows another login holds are skipped, not waited for (no lock cycle with it).
+    await sql`
+      delete from auth_throttle where key in (
+        select key from auth_throttle
+        where updated_at < now() - interval '1 day' and (blocked_until is null or blocked_until < now())
+        limit 1000 for update skip locked
+      )`.execute(tx);
   });
 }
