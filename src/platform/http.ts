@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isAllowed, type Access, type AuthUser, type DataScope } from './access.ts';
 import { sql } from 'kysely';
+import { isAllowed, type Access, type AuthUser, type DataScope } from './access.ts';
 import { hashSecret } from './auth/tokens.ts';
 import { changeCounter } from './changes.ts';
 import type { Db } from './db/schema.ts';
