@@ -1,3 +1,15 @@
+import { isIP } from 'node:net';
+
+/**
+ * Which reverse proxies to believe about the client address (Fastify
+ * `trustProxy`): false (default: X-Forwarded-For is ignored), the proxies'
+ * addresses / CIDRs (recommended: X-Forwarded-For is read from the right,
+ * through those proxies only), or true — every hop, which is only safe when
+ * the app is reachable through the proxy alone and the proxy replaces
+ * X-Forwarded-For instead of appending to it.
+ */
+export type TrustProxy = boolean | string[];
+
 /** Runtime configuration, read once from the environment (documented in README). */
 export interface Config {
   port: number;
@@ -18,6 +30,43 @@ export interface Config {
   secureCookies: boolean;
   /** How often the durable job runner polls, in ms. */
   jobPollMs: number;
+  /** QIFU_TRUST_PROXY: whose X-Forwarded-For gives the client address (login throttle, logs). */
+  trustProxy: TrustProxy;
+  /** QIFU_METRICS_TOKEN: bearer token /metrics requires when set. */
+  metricsToken?: string;
+  /** QIFU_METRICS_ADDR: a second listener serving only /metrics; the main one then has none. */
+  metricsAddr?: { host: string; port: number };
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+export function parseTrustProxy(value: string | undefined): TrustProxy {
+  const v = (value ?? '').trim();
+  if (v === '' || v === '0' || v.toLowerCase() === 'false') return false;
+  if (v === '1' || v.toLowerCase() === 'true') return true;
+  // Fastify refuses hop counts (they cannot tell a proxy from a client that sends the header itself).
+  if (/^[0-9]+$/.test(v)) throw new Error(`QIFU_TRUST_PROXY: hop counts are not supported; list the proxies' addresses (e.g. 127.0.0.1,10.0.0.0/8), or 1/true to trust every hop`);
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of list) {
+    if (PROXY_NAMES.has(item)) continue;
+    const [addr = '', bits, extra] = item.split('/');
+    const family = isIP(addr);
+    const max = family === 4 ? 32 : 128;
+    const badBits = bits !== undefined && (!/^[0-9]+$/.test(bits) || Number(bits) > max);
+    if (!family || badBits || extra !== undefined) {
+      throw new Error(`QIFU_TRUST_PROXY: "${item}" is not an address, CIDR or one of ${[...PROXY_NAMES].join(', ')} (or 1/true, 0/false)`);
+    }
+  }
+  return list;
+}
+
+export function parseListenAddr(name: string, value: string | undefined): { host: string; port: number } | undefined {
+  const v = (value ?? '').trim();
+  if (!v) return undefined;
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:\s]+)):([0-9]{1,5})$/.exec(v);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new Error(`${name} must be host:port (e.g. 127.0.0.1:9464 or [::1]:9464), got ${v}`);
+  return { host: (m[1] ?? m[2])!, port };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,6 +82,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     secureCookies: env.QIFU_SECURE_COOKIES === '1',
     jobPollMs: env.QIFU_JOB_POLL_MS ? Number(env.QIFU_JOB_POLL_MS) : 1000,
+    trustProxy: parseTrustProxy(env.QIFU_TRUST_PROXY),
+    metricsToken: metricsToken(env.QIFU_METRICS_TOKEN),
+    metricsAddr: parseListenAddr('QIFU_METRICS_ADDR', env.QIFU_METRICS_ADDR),
   };
 }
 
@@ -50,4 +102,10 @@ function auditConfig(env: NodeJS.ProcessEnv): Pick<Config, 'auditKeyFile' | 'aud
     auditWitnessUrl: witness,
     auditCheckpointMinutes: minutes,
   };
+}
+
+function metricsToken(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (value.length < 16) throw new Error('QIFU_METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24)');
+  return value;
 }

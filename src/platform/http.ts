@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
 import { isAllowed, type Access, type AuthUser, type DataScope } from './access.ts';
 import { hashSecret } from './auth/tokens.ts';
 import { changeCounter } from './changes.ts';
@@ -30,25 +31,51 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Bearer tokens resolved in the last few seconds, so an integration calling
  * hundreds of times a second costs one lookup, not one per call. Any user
- * write in this process (password, token, role) empties it at once; another
- * process's changes show within TOKEN_TTL_MS.
+ * write in this process (password, token revocation, role) empties it at
+ * once; another process's changes show within TOKEN_TTL_MS. An entry keeps
+ * the token's expiry, so an expired token is refused even while cached.
  */
 const TOKEN_TTL_MS = 5000;
-const tokenCache = new Map<string, { user: AuthUser; at: number; gen: number }>();
+/** last_used_at is written at most this often per token, not on every call. */
+const LAST_USED_EVERY_MS = 60_000;
+interface ResolvedToken {
+  user: AuthUser;
+  /** ms since the epoch; null = no expiry. */
+  expiresAt: number | null;
+}
+const tokenCache = new Map<string, ResolvedToken & { at: number; gen: number }>();
 
-const tokenLookups = new Map<string, Promise<AuthUser | null>>();
+const tokenLookups = new Map<string, Promise<ResolvedToken | null>>();
 
-async function lookupToken(db: Db, hash: string): Promise<AuthUser | null> {
+async function lookupToken(db: Db, hash: string): Promise<ResolvedToken | null> {
+  // expires_at is added by the users module's migrations (it owns the token commands).
   const row = await db
     .selectFrom('api_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
-    .select(['t.id as tokenId', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.department', 'u.street', 'u.uscc', 'u.disabled'])
+    .select(['t.id as tokenId', 't.expires_at', 't.last_used_at', 'u.id', 'u.username', 'u.display_name', 'u.role', 'u.department', 'u.street', 'u.uscc', 'u.disabled'])
+    .select(sql<Date>`now()`.as('now'))
     .where('t.token_hash', '=', hash)
     .where('t.revoked', '=', false)
+    .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', sql<Date>`now()`)]))
     .executeTakeFirst();
   if (!row || row.disabled) return null;
-  return { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role, department: row.department, street: row.street, uscc: row.uscc };
+  const now = new Date(row.now).getTime();
+  if (!row.last_used_at || now - new Date(row.last_used_at).getTime() >= LAST_USED_EVERY_MS) {
+    // Re-checked in the statement: of several nodes looking up at once, one writes.
+    await db
+      .updateTable('api_tokens')
+      .set({ last_used_at: sql<Date>`now()` })
+      .where('id', '=', row.tokenId)
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`)]))
+      .execute();
+  }
+  return {
+    user: { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role, department: row.department, street: row.street, uscc: row.uscc },
+    expiresAt: row.expires_at ? new Date(row.expires_at).getTime() : null,
+  };
 }
+
+const expired = (t: ResolvedToken, now: number): boolean => t.expiresAt !== null && t.expiresAt <= now;
 
 /** Loads the caller from the session cookie or a bearer token. */
 async function authenticate(db: Db, req: FastifyRequest): Promise<void> {
@@ -58,7 +85,12 @@ async function authenticate(db: Db, req: FastifyRequest): Promise<void> {
     const hash = hashSecret(token);
     const gen = changeCounter('users');
     const hit = tokenCache.get(hash);
-    if (hit && hit.gen === gen && Date.now() - hit.at < TOKEN_TTL_MS) {
+    const now = Date.now();
+    if (hit && hit.gen === gen && now - hit.at < TOKEN_TTL_MS) {
+      if (expired(hit, now)) {
+        tokenCache.delete(hash);
+        throw Errors.unauthenticated();
+      }
       req.user = hit.user;
       req.authVia = 'token';
       return;
@@ -72,13 +104,13 @@ async function authenticate(db: Db, req: FastifyRequest): Promise<void> {
       pending = lookupToken(db, hash).finally(() => tokenLookups.delete(key));
       tokenLookups.set(key, pending);
     }
-    const user = await pending;
+    const resolved = await pending;
     // A bearer token that does not resolve is an error, not an anonymous call.
-    if (!user) throw Errors.unauthenticated();
-    req.user = user;
+    if (!resolved || expired(resolved, Date.now())) throw Errors.unauthenticated();
+    req.user = resolved.user;
     req.authVia = 'token';
     if (tokenCache.size > 10_000) tokenCache.clear();
-    tokenCache.set(hash, { user, at: Date.now(), gen });
+    tokenCache.set(hash, { ...resolved, at: Date.now(), gen });
     return;
   }
   const sid = req.cookies?.[SESSION_COOKIE];

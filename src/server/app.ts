@@ -6,12 +6,12 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import client from 'prom-client';
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { installHttpPlatform, sendProblem } from '../platform/http.ts';
 import type { AppContext, ModuleManifest } from '../platform/module.ts';
+import { createMetrics, registerMetricsRoute } from './metrics.ts';
 import { MODULES } from './modules.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -31,23 +31,14 @@ export async function buildApp({ db, config, serveWeb = true, modules = MODULES 
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: BODY_LIMIT,
-    trustProxy: false,
+    // QIFU_TRUST_PROXY: whose X-Forwarded-For names the client (req.ip, used by the login throttle); none by default.
+    trustProxy: config.trustProxy,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false } },
   });
 
-  // Prometheus metrics (SPEC F-6): one registry per app so tests can build several.
-  const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry });
-  const httpDuration = new client.Histogram({
-    name: 'qifu_http_request_duration_seconds',
-    help: 'HTTP request duration by route and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
-  app.addHook('onResponse', async (req, reply) => {
-    httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-  });
+  // Prometheus metrics (SPEC F-6); who may read them: src/server/metrics.ts.
+  const registry = createMetrics(app);
+  app.decorate('metricsRegistry', registry);
 
   await app.register(cookie);
   installHttpPlatform(app, db);
@@ -72,7 +63,7 @@ export async function buildApp({ db, config, serveWeb = true, modules = MODULES 
       return reply.status(503).send({ status: 'unavailable' });
     }
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  registerMetricsRoute(app, registry, config);
 
   const ctx: AppContext = { db, config, log: app.log, contributions: { enterprisePage: modules.flatMap((m) => (m.enterprisePage ? [m.enterprisePage] : [])) } };
   await app.register(

@@ -2,6 +2,7 @@ import { loadConfig, type Config } from '../platform/config.ts';
 import { openDatabase } from '../platform/db/index.ts';
 import { JobRunner, type JobHandler } from '../platform/jobs.ts';
 import { buildApp } from './app.ts';
+import { startMetricsListener, type MetricsListener } from './metrics.ts';
 import { migrateAll, seedAll } from './bootstrap.ts';
 import { MODULES } from './modules.ts';
 
@@ -18,6 +19,8 @@ export interface StartOptions {
 
 export interface RunningServer {
   url: string;
+  /** The metrics listener's base URL when QIFU_METRICS_ADDR is set. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -56,6 +59,18 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const app = await buildApp({ db: handle.db, config });
   const runner = new JobRunner(handle.db, jobHandlers(), app.log, config.jobPollMs, config);
   await app.listen({ port: config.port, host: config.host });
+  // QIFU_METRICS_ADDR: /metrics on its own listener (and not on the main one).
+  let metrics: MetricsListener | null = null;
+  if (config.metricsAddr) {
+    try {
+      metrics = await startMetricsListener(app.metricsRegistry, config, config.metricsAddr);
+    } catch (err) {
+      await app.close();
+      await handle.close();
+      throw err;
+    }
+  }
+  if (metrics) say(`metrics: ${metrics.url}/metrics`);
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
@@ -66,9 +81,11 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   say(`Qifu 企服 is running at ${url}  (API docs: ${url}/api/docs)`);
   return {
     url,
+    metricsUrl: metrics?.url,
     async close() {
       await runner.stop();
       for (const w of workers) await w.stop();
+      await metrics?.close();
       await app.close();
       await handle.close();
     },

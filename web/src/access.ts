@@ -17,15 +17,27 @@ export interface Access {
   managePolicies: boolean;
   /** Drafts and reviews in the list, the eligibility rule and the matched enterprises of a policy. */
   policyStaff: boolean;
+  /** Every user's API tokens, and revoking any of them (everyone manages their own). */
+  manageAllTokens: boolean;
 }
 
 export type AccessFlag = keyof Access;
 
-const NONE: Access = { manageUsers: false, viewAudit: false, viewEnterprises: false, manageEnterprises: false, manageAttributes: false, ownEnterprise: false, managePolicies: false, policyStaff: false };
+const NONE: Access = {
+  manageUsers: false,
+  viewAudit: false,
+  viewEnterprises: false,
+  manageEnterprises: false,
+  manageAttributes: false,
+  ownEnterprise: false,
+  managePolicies: false,
+  policyStaff: false,
+  manageAllTokens: false,
+};
 const STAFF: Access = { ...NONE, viewEnterprises: true };
 
 const BY_ROLE: Record<Role, Access> = {
-  admin: { manageUsers: true, viewAudit: true, viewEnterprises: true, manageEnterprises: true, manageAttributes: true, ownEnterprise: false, managePolicies: true, policyStaff: true },
+  admin: { manageUsers: true, viewAudit: true, viewEnterprises: true, manageEnterprises: true, manageAttributes: true, ownEnterprise: false, managePolicies: true, policyStaff: true, manageAllTokens: true },
   dept: { ...STAFF, manageEnterprises: true, managePolicies: true, policyStaff: true },
   street: STAFF,
   specialist: STAFF,

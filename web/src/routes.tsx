@@ -26,6 +26,8 @@ import { PolicyListPage } from './pages/policies/list';
 import { EnterpriseCodeVerifyPage } from './pages/public/enterprise-code';
 import { PublicPolicyDetailPage, PublicPolicyListPage } from './pages/public/policies';
 import { UserListPage } from './pages/users/list';
+import { ApiOutlined } from '@ant-design/icons';
+import { TokensPage } from './pages/tokens';
 
 // The signed-in area: one entry per page, in menu order. Later modules add
 // their pages here; the side menu and route guards are built from this table.
@@ -71,6 +73,8 @@ export const appRoutes: readonly AppRoute[] = [
   { path: '/staff-messages', key: 'staff-messages', label: 'menu.staffMessages', icon: <AlertOutlined />, access: 'managePolicies', element: <StaffMessagesPage /> },
   { path: '/enterprise-attributes', key: 'enterprise-attributes', label: 'menu.enterpriseAttributes', icon: <ProfileOutlined />, access: 'viewEnterprises', element: <AttributeCatalogPage /> },
   { path: '/users', key: 'users', label: 'menu.users', icon: <TeamOutlined />, access: 'manageUsers', element: <UserListPage /> },
+  // API 令牌 (F-3): every user's own, opened from the user menu; the admin also sees all (?scope=all).
+  { path: '/tokens', key: 'tokens', label: 'menu.tokens', icon: <ApiOutlined />, hidden: true, element: <TokensPage /> },
   { path: '/audit', key: 'audit', label: 'menu.audit', icon: <AuditOutlined />, access: 'viewAudit', element: <AuditListPage /> },
 ];
 

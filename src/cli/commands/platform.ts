@@ -24,6 +24,24 @@ async function passwordFrom(opts: { password?: string; passwordStdin?: boolean }
   return { password: `Qf-${randomBytes(12).toString('base64url')}`, generated: true };
 }
 
+/** `--expires`: YYYY-MM-DD or a number of days; anything else, or a past date, is a usage error. */
+async function expiryOption(value: string | undefined): Promise<{ expiresAt?: string; expiresInDays?: number }> {
+  if (value === undefined) return {};
+  const input = /^[0-9]+$/.test(value) ? { expiresInDays: Number(value) } : /^\d{4}-\d{2}-\d{2}$/.test(value) ? { expiresAt: value } : null;
+  if (!input) throw new CliUsageError(`--expires must be a date YYYY-MM-DD or a number of days, got "${value}"`);
+  const { tokenExpiry } = await users();
+  const checked = tokenExpiry(input, new Date());
+  if ('error' in checked) throw new CliUsageError(`--expires: ${checked.error}`);
+  return input;
+}
+
+const SHANGHAI = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+
+/** Times as people here read them: Beijing time, minutes. */
+function shanghaiTime(iso: string): string {
+  return SHANGHAI.format(new Date(iso));
+}
+
 /** Platform commands: migrate, seed, user, token (SPEC F-2); audit is in ./audit.ts. */
 export function registerPlatformCommands(program: Command): void {
   program
@@ -82,7 +100,7 @@ export function registerPlatformCommands(program: Command): void {
     });
   user
     .command('passwd')
-    .description("set a user's password (ends their sessions); prints a generated one when none is given")
+    .description("set a user's password: ends their sessions and revokes their API tokens; prints a generated one when none is given")
     .argument('<username>')
     .option('--password <password>', 'new password')
     .option('--password-stdin', 'read the password from standard input')
@@ -90,8 +108,8 @@ export function registerPlatformCommands(program: Command): void {
       const { password, generated } = await passwordFrom(opts);
       const { setPassword } = await users();
       await withDatabase(async (h) => {
-        await setPassword(h.db, cliActor(), username, password).catch(asCliError);
-        out(`password changed for ${username}`);
+        const r = await setPassword(h.db, cliActor(), { username }, password).catch(asCliError);
+        out(`password changed for ${username}; ${r.endedSessions} session(s) ended, ${r.revokedTokens} API token(s) revoked`);
         if (generated) out(`password: ${password}`);
       });
     });
@@ -110,20 +128,54 @@ export function registerPlatformCommands(program: Command): void {
       });
     });
 
-  program
-    .command('token')
-    .description('API tokens')
+  const token = program.command('token').description('API tokens: create, list, revoke');
+  token
     .command('create')
     .description('create a bearer API token for a user (printed once; only its hash is stored)')
     .argument('<username>')
     .option('--name <name>', 'what the token is for, e.g. 12345-hotline', 'api')
-    .action(async (username: string, opts: { name: string }) => {
+    .option('--expires <when>', 'expiry: a date YYYY-MM-DD (valid through that day, Beijing time) or a number of days; default none')
+    .action(async (username: string, opts: { name: string; expires?: string }) => {
+      const expiry = await expiryOption(opts.expires);
       const { createApiToken } = await users();
       await withDatabase(async (h) => {
         const u = await h.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
         if (!u) throw new CliFailure(`no such user: ${username}`);
-        const t = await createApiToken(h.db, cliActor(), Number(u.id), opts.name);
+        const t = await createApiToken(h.db, cliActor(), Number(u.id), opts.name, expiry).catch(asCliError);
+        // stdout carries the secret alone, for scripts; the rest goes to stderr.
         out(t.token);
+        process.stderr.write(`token ${t.id} for ${username}${t.expiresAt ? `, expires ${shanghaiTime(t.expiresAt)}` : ', no expiry'}\n`);
+      });
+    });
+  token
+    .command('list')
+    .description("list a user's API tokens (never their secrets)")
+    .argument('<username>')
+    .option('--json', 'print JSON')
+    .action(async (username: string, opts: { json?: boolean }) => {
+      const { listTokens } = await users();
+      await withDatabase(async (h) => {
+        const u = await h.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+        if (!u) throw new CliFailure(`no such user: ${username}`);
+        const { items } = await listTokens(h.db, { userId: Number(u.id), page: 1, pageSize: 1_000_000 });
+        if (opts.json) return out(JSON.stringify(items));
+        if (items.length === 0) return out(`${username} has no API tokens`);
+        const rows = items.map((t) => [String(t.id), t.status, shanghaiTime(t.createdAt), t.lastUsedAt ? shanghaiTime(t.lastUsedAt) : '-', t.expiresAt ? shanghaiTime(t.expiresAt) : '-', t.name]);
+        const head = ['ID', 'STATUS', 'CREATED', 'LAST USED', 'EXPIRES', 'NAME'];
+        const widths = head.map((hd, i) => Math.max(hd.length, ...rows.map((r) => r[i]!.length)));
+        for (const r of [head, ...rows]) out(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));
+      });
+    });
+  token
+    .command('revoke')
+    .description('revoke an API token by its id (from `qifu token list`); it is refused at once')
+    .argument('<id>')
+    .action(async (idText: string) => {
+      if (!/^[1-9][0-9]{0,15}$/.test(idText)) throw new CliUsageError(`token id must be a positive integer, got "${idText}"`);
+      const { revokeToken } = await users();
+      await withDatabase(async (h) => {
+        const r = await revokeToken(h.db, cliActor(), Number(idText)).catch(asCliError);
+        out(r.alreadyRevoked ? `token ${r.id} (${r.name}) of ${r.username} was already revoked` : `revoked token ${r.id} (${r.name}) of ${r.username}`);
       });
     });
 }

@@ -4,10 +4,13 @@ import { appendAudit, type Actor } from '../../platform/audit.ts';
 import { markChanged } from '../../platform/changes.ts';
 import { checkPasswordStrength, hashPassword, verifyPassword } from '../../platform/auth/passwords.ts';
 import { hashSecret, newSecret } from '../../platform/auth/tokens.ts';
+import { sendEnterpriseMessages } from '../notifications/index.ts';
 import type { Db, Executor, UsersTable } from '../../platform/db/schema.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import { orgUnitExists } from '../org/index.ts';
 import { SESSION_TTL_MS, USERNAME_PATTERN } from './domain.ts';
+import { attemptSucceeded, loginKeys, passwordChangeKeys, reserveAttempt } from './throttle.ts';
+import { revokeUserTokens } from './tokens.ts';
 import type { Selectable } from 'kysely';
 
 export interface NewUserInput {
@@ -65,35 +68,74 @@ export async function createUser(db: Db, actor: Actor, input: NewUserInput, opts
   });
 }
 
-export async function setPassword(db: Db, actor: Actor, username: string, password: string): Promise<void> {
+/**
+ * An administrator sets a user's password (CLI `qifu user passwd`, POST
+ * /users/{id}/password): every session of that user ends and every API token
+ * is revoked — whoever knew the old password may have made them.
+ */
+export async function setPassword(db: Db, actor: Actor, who: { username: string } | { id: number }, password: string): Promise<{ userId: number; username: string; revokedTokens: number; endedSessions: number }> {
   checkPasswordStrength(password);
   const passwordHash = await hashPassword(password);
-  await db.transaction().execute(async (tx) => {
-    const user = await tx.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+  const result = await db.transaction().execute(async (tx) => {
+    let q = tx.selectFrom('users').select(['id', 'username', 'uscc']);
+    q = 'id' in who ? q.where('id', '=', who.id) : q.where('username', '=', who.username);
+    const user = await q.forUpdate().executeTakeFirst();
     if (!user) throw Errors.notFound('用户');
-    await tx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: new Date() }).where('id', '=', user.id).execute();
-    // A new password ends every existing session of that user.
-    await tx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
-    await appendAudit(tx, actor, { action: 'user.password.set', target: `user:${user.id}`, change: { passwordChanged: true } });
+    const userId = Number(user.id);
+    await tx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: new Date() }).where('id', '=', userId).execute();
+    const ended = Number((await tx.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst()).numDeletedRows);
+    const revoked = await revokeUserTokens(tx, actor, userId, 'password.reset');
+    await appendAudit(tx, actor, { action: 'user.password.set', target: `user:${userId}`, change: { passwordChanged: true, endedSessions: ended, revokedTokens: revoked } });
+    if (user.uscc && actor.userId !== userId) {
+      // The enterprise's inbox is the only place an enterprise user is told anything.
+      await sendEnterpriseMessages(tx, [
+        {
+          uscc: user.uscc,
+          kind: 'account.password.reset',
+          title: `账号 ${user.username} 的密码已由管理员重置`,
+          body: `管理员 ${actor.username} 重置了账号 ${user.username} 的密码；该账号的登录会话已全部退出，${revoked.length} 个 API 令牌已吊销。如非本企业申请，请联系平台管理员。`,
+          link: null,
+        },
+      ]);
+    }
+    return { userId, username: user.username, revokedTokens: revoked.length, endedSessions: ended };
   });
   markChanged('users');
+  return result;
 }
 
-export async function changeOwnPassword(db: Db, user: AuthUser, currentSessionHash: string | null, current: string, next: string): Promise<void> {
-  const row = await db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
-  if (!(await verifyPassword(row.password_hash, current))) throw new AppError('WRONG_PASSWORD', 400, '当前密码不正确', { field: 'currentPassword' });
+/**
+ * A user changes their own password. The current one is checked under the
+ * same throttle as a login (a stolen session must not become a password
+ * oracle); other sessions end; the user's API tokens are revoked when asked.
+ */
+export async function changeOwnPassword(
+  db: Db,
+  user: AuthUser,
+  req: { sessionHash: string | null; ip: string; currentPassword: string; newPassword: string; revokeTokens?: boolean },
+): Promise<{ revokedTokens: number }> {
+  const { currentPassword: current, newPassword: next } = req;
+  // Checks that need no secret come first, so a typo in the new password costs no attempt.
   checkPasswordStrength(next, 'newPassword');
   if (next === current) throw new AppError('WEAK_PASSWORD', 400, '新密码不能与当前密码相同', { field: 'newPassword' });
+  const keys = passwordChangeKeys(user.id, req.ip);
+  await reserveAttempt(db, keys);
+  const row = await db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(row.password_hash, current))) throw new AppError('WRONG_PASSWORD', 400, '当前密码不正确', { field: 'currentPassword' });
+  await attemptSucceeded(db, keys);
   const passwordHash = await hashPassword(next);
-  await db.transaction().execute(async (tx) => {
+  const revoked = await db.transaction().execute(async (tx) => {
     await tx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: new Date() }).where('id', '=', user.id).execute();
     // Other sessions end; the one that changed the password stays.
     let del = tx.deleteFrom('sessions').where('user_id', '=', user.id);
-    if (currentSessionHash) del = del.where('token_hash', '!=', currentSessionHash);
+    if (req.sessionHash) del = del.where('token_hash', '!=', req.sessionHash);
     await del.execute();
-    await appendAudit(tx, actorOf(user), { action: 'user.password.change', target: `user:${user.id}`, change: { passwordChanged: true } });
+    const ids = req.revokeTokens ? await revokeUserTokens(tx, actorOf(user), user.id, 'password.change') : [];
+    await appendAudit(tx, actorOf(user), { action: 'user.password.change', target: `user:${user.id}`, change: { passwordChanged: true, revokedTokens: ids } });
+    return ids;
   });
   markChanged('users');
+  return { revokedTokens: revoked.length };
 }
 
 export function actorOf(user: AuthUser): Actor {
@@ -119,6 +161,20 @@ export async function checkCredentials(db: Db, username: string, password: strin
   return rowToAuthUser(row);
 }
 
+/**
+ * A login attempt: reserved under the throttle (username at this address,
+ * and this address) before the password is verified, so parallel guesses
+ * are counted before any is checked; a success clears the account's count.
+ */
+export async function login(db: Db, username: string, password: string, ip: string): Promise<AuthUser> {
+  const keys = loginKeys(username, ip);
+  await reserveAttempt(db, keys);
+  const user = await checkCredentials(db, username, password);
+  if (!user) throw new AppError('INVALID_CREDENTIALS', 401, '用户名或密码错误');
+  await attemptSucceeded(db, keys);
+  return user;
+}
+
 export async function openSession(db: Db, user: AuthUser, now = new Date()): Promise<{ sessionId: string; csrfToken: string; expiresAt: Date }> {
   const sessionId = newSecret();
   const csrfToken = newSecret();
@@ -139,13 +195,3 @@ export async function closeSession(db: Db, user: AuthUser, sessionHash: string):
   });
 }
 
-/** Creates a bearer API token; the secret is returned once and only its hash is stored. */
-export async function createApiToken(db: Db, actor: Actor, userId: number, name: string): Promise<{ id: number; token: string }> {
-  const token = newSecret('qf_');
-  const id = await db.transaction().execute(async (tx) => {
-    const row = await tx.insertInto('api_tokens').values({ user_id: userId, name, token_hash: hashSecret(token) }).returning('id').executeTakeFirstOrThrow();
-    await appendAudit(tx, actor, { action: 'token.create', target: `user:${userId}`, change: { tokenId: Number(row.id), name } });
-    return Number(row.id);
-  });
-  return { id, token };
-}

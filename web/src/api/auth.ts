@@ -21,8 +21,9 @@ export async function logout(): Promise<void> {
   }
 }
 
-export function changePassword(currentPassword: string, newPassword: string): Promise<void> {
-  return api.post<void>('/api/v1/auth/password', { currentPassword, newPassword });
+/** revokeTokens: also revoke every API token of the user (issue 12 item 7). */
+export function changePassword(currentPassword: string, newPassword: string, revokeTokens = false): Promise<void> {
+  return api.post<void>('/api/v1/auth/password', { currentPassword, newPassword, revokeTokens });
 }
 
 export function fetchOrg(): Promise<OrgMeta> {

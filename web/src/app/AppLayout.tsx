@@ -1,5 +1,5 @@
-import { DownOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { App, Avatar, Breadcrumb, Button, Dropdown, Flex, Layout, Menu, Result, Spin, Typography, type MenuProps } from 'antd';
+import { ApiOutlined, DownOutlined, KeyOutlined, LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
+import { App, Avatar, Breadcrumb, Button, Dropdown, Flex, Grid, Layout, Menu, Result, Spin, Typography, type MenuProps } from 'antd';
 import { useMemo, useState } from 'react';
 import { matchPath, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { accessFor, allowed } from '../access';
@@ -68,6 +68,8 @@ function Shell({ session }: { session: Session }) {
   const navigate = useNavigate();
   const location = useLocation();
   const { logout } = useAuthActions();
+  // A phone (below antd's md, 768 px) gets the menu as an overlay behind a button, not a 220 px column.
+  const phone = Grid.useBreakpoint().md === false;
   const [collapsed, setCollapsed] = useState(false);
   const [passwordOpen, setPasswordOpen] = useState(false);
 
@@ -104,11 +106,13 @@ function Shell({ session }: { session: Session }) {
     },
     { type: 'divider' },
     { key: 'password', icon: <KeyOutlined />, label: t('user.menu.changePassword') },
+    { key: 'tokens', icon: <ApiOutlined />, label: t('user.menu.tokens') },
     { key: 'logout', icon: <LogoutOutlined />, label: t('user.menu.logout'), danger: true },
   ];
 
   async function onUserMenu(key: string) {
     if (key === 'password') setPasswordOpen(true);
+    if (key === 'tokens') navigate('/tokens');
     if (key === 'logout') {
       try {
         await logout();
@@ -128,7 +132,18 @@ function Shell({ session }: { session: Session }) {
   return (
     <VisibleRoutesContext.Provider value={visible}>
       <Layout style={{ minHeight: '100vh' }}>
-        <Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={220} theme="dark">
+        <Sider
+          collapsible
+          collapsed={collapsed}
+          onCollapse={setCollapsed}
+          width={220}
+          theme="dark"
+          breakpoint="md"
+          collapsedWidth={phone ? 0 : 80}
+          onBreakpoint={(broken) => setCollapsed(broken)}
+          trigger={phone ? null : undefined}
+          style={phone ? { position: 'fixed', insetBlock: 0, insetInlineStart: 0, zIndex: 1001 } : undefined}
+        >
           <Flex align="center" gap={10} style={{ height: 64, padding: collapsed ? '0 24px' : '0 20px', overflow: 'hidden' }}>
             <Logo size={32} />
             {collapsed ? null : (
@@ -146,6 +161,7 @@ function Shell({ session }: { session: Session }) {
             onClick={({ key }) => {
               const target = visible.find((r) => r.key === key);
               if (target) navigate(target.path);
+              if (phone) setCollapsed(true);
             }}
           />
         </Sider>
@@ -153,20 +169,24 @@ function Shell({ session }: { session: Session }) {
           <Header
             style={{
               background: '#fff',
-              padding: '0 24px',
+              padding: phone ? '0 12px' : '0 24px',
               display: 'flex',
               alignItems: 'center',
               justifyContent: 'space-between',
               borderBottom: '1px solid #f0f0f0',
             }}
           >
-            <Breadcrumb
-              items={[
-                { key: 'district', title: org.data?.district.name ?? t('app.name') },
-                ...(active ? [{ key: active.key, title: t(active.label) }] : []),
-              ]}
-            />
-            <Flex align="center" gap={20}>
+            {phone ? (
+              <Button type="text" icon={<MenuOutlined />} aria-label={t('app.menu')} data-testid="menu-toggle" onClick={() => setCollapsed((c) => !c)} />
+            ) : (
+              <Breadcrumb
+                items={[
+                  { key: 'district', title: org.data?.district.name ?? t('app.name') },
+                  ...(active ? [{ key: active.key, title: t(active.label) }] : []),
+                ]}
+              />
+            )}
+            <Flex align="center" gap={phone ? 8 : 20}>
               {user.role === 'enterprise' ? <MessageBell /> : null}
               {user.role === 'dept' ? <StaffBell /> : null}
               <LangSwitch />
@@ -174,19 +194,24 @@ function Shell({ session }: { session: Session }) {
                 <Button type="text" data-testid="user-menu" style={{ height: 40 }}>
                   <Flex align="center" gap={8}>
                     <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1677ff' }} />
-                    <span>{user.displayName}</span>
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {t(`roles.${user.role}`)}
-                    </Typography.Text>
+                    {phone ? null : (
+                      <>
+                        <span>{user.displayName}</span>
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                          {t(`roles.${user.role}`)}
+                        </Typography.Text>
+                      </>
+                    )}
                     <DownOutlined style={{ fontSize: 10 }} />
                   </Flex>
                 </Button>
               </Dropdown>
             </Flex>
           </Header>
-          <Content style={{ margin: 24 }}>{page}</Content>
+          <Content style={{ margin: phone ? 12 : 24, minWidth: 0 }}>{page}</Content>
         </Layout>
       </Layout>
+      {phone && !collapsed ? <div onClick={() => setCollapsed(true)} style={{ position: 'fixed', inset: 0, background: 'rgba(0, 0, 0, 0.45)', zIndex: 1000 }} /> : null}
       <ChangePasswordModal open={passwordOpen} onClose={() => setPasswordOpen(false)} />
     </VisibleRoutesContext.Provider>
   );

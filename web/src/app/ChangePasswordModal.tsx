@@ -1,4 +1,4 @@
-import { App, Form, Input, Modal } from 'antd';
+import { App, Checkbox, Form, Input, Modal } from 'antd';
 import { useState } from 'react';
 import { changePassword } from '../api/auth';
 import { errorField, errorText } from './errors';
@@ -9,6 +9,8 @@ interface PasswordForm {
   currentPassword: string;
   newPassword: string;
   confirm: string;
+  /** Whoever knew the old password may have made tokens too. */
+  revokeTokens?: boolean;
 }
 
 export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -26,8 +28,9 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
     }
     setSaving(true);
     try {
-      await changePassword(values.currentPassword, values.newPassword);
-      message.success(t('pages.password.success'));
+      const revokeTokens = values.revokeTokens === true;
+      await changePassword(values.currentPassword, values.newPassword, revokeTokens);
+      message.success(revokeTokens ? t('pages.password.successRevoked') : t('pages.password.success'));
       form.resetFields();
       onClose();
     } catch (err) {
@@ -83,6 +86,9 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
           ]}
         >
           <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        <Form.Item name="revokeTokens" valuePropName="checked" extra={t('pages.password.revokeTokensHint')} style={{ marginBottom: 0 }}>
+          <Checkbox data-testid="password-revoke-tokens">{t('pages.password.revokeTokens')}</Checkbox>
         </Form.Item>
       </Form>
     </Modal>

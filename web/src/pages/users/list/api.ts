@@ -32,3 +32,15 @@ export function createUser(input: NewUser): Promise<User> {
 export function exportUsers(filter: UserFilter): Promise<string> {
   return download('/api/v1/users/export.xlsx', { q: filter.q, role: filter.role }, 'users.xlsx');
 }
+
+export interface PasswordReset {
+  userId: number;
+  username: string;
+  revokedTokens: number;
+  endedSessions: number;
+}
+
+/** Admin reset: the user's sessions end and API tokens are revoked (issue 12 item 7). */
+export function resetPassword(userId: number, password: string): Promise<PasswordReset> {
+  return api.post<PasswordReset>(`/api/v1/users/${userId}/password`, { password });
+}

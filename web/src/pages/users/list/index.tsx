@@ -1,7 +1,8 @@
-import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
+import { ApiOutlined, DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Form, Input, Select, Table, Tag, type TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
+import { useNavigate } from 'react-router';
 import { useOrg } from '../../../app/auth';
 import { errorText } from '../../../app/errors';
 import { formatDateTime } from '../../../app/format';
@@ -12,6 +13,7 @@ import { describeScope } from '../../../app/scope';
 import { isRole, ROLES, type Role } from '../../../api/types';
 import { exportUsers, listUsers, type UserFilter, type UserRow } from './api';
 import { CreateUserModal } from './components/CreateUserModal';
+import { ResetPasswordModal } from './components/ResetPasswordModal';
 
 interface FilterForm {
   q?: string;
@@ -26,6 +28,8 @@ export function UserListPage() {
   const [form] = Form.useForm<FilterForm>();
   const [creating, setCreating] = useState(false);
   const [exporting, setExporting] = useState(false);
+  const [resetting, setResetting] = useState<UserRow | null>(null);
+  const navigate = useNavigate();
 
   const roleParam = list.get('role');
   const filter: UserFilter = { q: list.get('q'), role: roleParam && isRole(roleParam) ? roleParam : undefined };
@@ -77,6 +81,16 @@ export function UserListPage() {
       width: 180,
       render: (v: string) => formatDateTime(v),
     },
+    {
+      title: t('pages.users.col.actions'),
+      key: 'actions',
+      width: 110,
+      render: (_, row) => (
+        <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setResetting(row)} data-testid={`user-reset-${row.username}`}>
+          {t('pages.users.reset.action')}
+        </Button>
+      ),
+    },
   ];
 
   return (
@@ -85,6 +99,9 @@ export function UserListPage() {
         title={t('pages.users.title')}
         extra={
           <>
+            <Button icon={<ApiOutlined />} onClick={() => navigate('/tokens?scope=all')} data-testid="users-tokens">
+              {t('pages.users.tokens')}
+            </Button>
             <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void onExport()} data-testid="users-export">
               {t('common.exportExcel')}
             </Button>
@@ -136,10 +153,12 @@ export function UserListPage() {
           columns={columns}
           dataSource={query.data?.items ?? []}
           loading={query.isFetching}
+          scroll={{ x: 'max-content' }}
           pagination={listPagination(list, query.data?.total ?? 0, (total) => t('common.total', { total }))}
         />
       </Card>
       <CreateUserModal open={creating} onClose={() => setCreating(false)} />
+      <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} />
     </>
   );
 }
