@@ -135,6 +135,7 @@ export function parseQifuYear(input: unknown): HolidayYearData {
 export function parseHolidayCn(input: unknown, opts: ParseOptions = {}): HolidayYearData {
   if (!isObject(input)) fail('文件内容应为一个JSON对象');
   onlyKeys(input, ['$schema', '$id', 'year', 'papers', 'days'], '文件');
+  for (const k of ['$schema', '$id'] as const) if (input[k] !== undefined) text(input[k], k, 500, k);
   const year = yearOfFile(input.year);
   const papers = list(input.papers, 'papers', '通知链接', 0).map((p, i) => text(p, `papers[${i}]`, 500, '通知链接'));
   const seen = new Map<string, number>();
