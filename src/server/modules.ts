@@ -2,7 +2,7 @@ import type { ModuleManifest } from '../platform/module.ts';
 import { applicationDeadlines, applicationsModule } from '../modules/applications/index.ts';
 import { auditModule } from '../modules/audit/index.ts';
 import { benefitsModule } from '../modules/benefits/index.ts';
-import { createCalendarModule } from '../modules/calendar/index.ts';
+import { createCalendarModule, type CalendarDeps } from '../modules/calendar/index.ts';
 import { enterprisesModule } from '../modules/enterprises/index.ts';
 import { evaluationModule, sendStaffMessages } from '../modules/evaluation/index.ts';
 import { notificationsModule } from '../modules/notifications/index.ts';
@@ -15,7 +15,8 @@ import { usersModule } from '../modules/users/index.ts';
  * the departments' inbox it tells: handed in here, so the calendar module
  * stays below the modules that compute deadlines with it.
  */
-const calendarModule = createCalendarModule({ deadlines: [applicationDeadlines], notifyDepartments: sendStaffMessages });
+export const calendarDeps: CalendarDeps = { deadlines: [applicationDeadlines], notifyDepartments: sendStaffMessages };
+const calendarModule = createCalendarModule(calendarDeps);
 
 /** Every module, in dependency order. The only list that knows them all. */
 export const MODULES: readonly ModuleManifest[] = [orgModule, usersModule, enterprisesModule, notificationsModule, calendarModule, policiesModule, benefitsModule, applicationsModule, evaluationModule, auditModule];
