@@ -17,15 +17,17 @@ export interface Access {
   managePolicies: boolean;
   /** Drafts and reviews in the list, the eligibility rule and the matched enterprises of a policy. */
   policyStaff: boolean;
+  /** 工作日历: load a year's holiday schedule (admin). */
+  manageCalendar: boolean;
 }
 
 export type AccessFlag = keyof Access;
 
-const NONE: Access = { manageUsers: false, viewAudit: false, viewEnterprises: false, manageEnterprises: false, manageAttributes: false, ownEnterprise: false, managePolicies: false, policyStaff: false };
+const NONE: Access = { manageUsers: false, viewAudit: false, viewEnterprises: false, manageEnterprises: false, manageAttributes: false, ownEnterprise: false, managePolicies: false, policyStaff: false, manageCalendar: false };
 const STAFF: Access = { ...NONE, viewEnterprises: true };
 
 const BY_ROLE: Record<Role, Access> = {
-  admin: { manageUsers: true, viewAudit: true, viewEnterprises: true, manageEnterprises: true, manageAttributes: true, ownEnterprise: false, managePolicies: true, policyStaff: true },
+  admin: { manageUsers: true, viewAudit: true, viewEnterprises: true, manageEnterprises: true, manageAttributes: true, ownEnterprise: false, managePolicies: true, policyStaff: true, manageCalendar: true },
   dept: { ...STAFF, manageEnterprises: true, managePolicies: true, policyStaff: true },
   street: STAFF,
   specialist: STAFF,

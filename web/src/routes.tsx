@@ -6,6 +6,8 @@ import { FileDoneOutlined, FormOutlined } from '@ant-design/icons';
 import { ApplicationDetailPage } from './pages/applications/detail';
 import { ApplicationReviewListPage, MyApplicationsPage } from './pages/applications/list';
 import { AuditListPage } from './pages/audit/list';
+import { CalendarOutlined } from '@ant-design/icons';
+import { CalendarAdminPage } from './pages/calendar';
 import { EvaluationPage } from './pages/evaluation';
 import { StaffMessagesPage } from './pages/evaluation/reminders';
 import { AlertOutlined, BarChartOutlined } from '@ant-design/icons';
@@ -72,6 +74,8 @@ export const appRoutes: readonly AppRoute[] = [
   { path: '/enterprise-attributes', key: 'enterprise-attributes', label: 'menu.enterpriseAttributes', icon: <ProfileOutlined />, access: 'viewEnterprises', element: <AttributeCatalogPage /> },
   { path: '/users', key: 'users', label: 'menu.users', icon: <TeamOutlined />, access: 'manageUsers', element: <UserListPage /> },
   { path: '/audit', key: 'audit', label: 'menu.audit', icon: <AuditOutlined />, access: 'viewAudit', element: <AuditListPage /> },
+  // 工作日历 (F-9): covered years, loading a new year's holiday schedule.
+  { path: '/calendar', key: 'calendar', label: 'menu.calendar', icon: <CalendarOutlined />, access: 'manageCalendar', element: <CalendarAdminPage /> },
 ];
 
 /** Pages anyone may open without signing in, outside the signed-in layout. */

@@ -1,4 +1,4 @@
-import { DownOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { DownOutlined, KeyOutlined, LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
 import { App, Avatar, Breadcrumb, Button, Dropdown, Flex, Layout, Menu, Result, Spin, Typography, type MenuProps } from 'antd';
 import { useMemo, useState } from 'react';
 import { matchPath, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
@@ -68,7 +68,9 @@ function Shell({ session }: { session: Session }) {
   const navigate = useNavigate();
   const location = useLocation();
   const { logout } = useAuthActions();
-  const [collapsed, setCollapsed] = useState(false);
+  // Below 768 px (a phone) the menu folds away entirely (opened from its edge tab) and the header keeps only its controls.
+  const [phone, setPhone] = useState(() => typeof window !== 'undefined' && window.innerWidth < 768);
+  const [collapsed, setCollapsed] = useState(phone);
   const [passwordOpen, setPasswordOpen] = useState(false);
 
   const access = accessFor(user.role);
@@ -128,7 +130,22 @@ function Shell({ session }: { session: Session }) {
   return (
     <VisibleRoutesContext.Provider value={visible}>
       <Layout style={{ minHeight: '100vh' }}>
-        <Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={220} theme="dark">
+        <Sider
+          collapsible
+          collapsed={collapsed}
+          onCollapse={setCollapsed}
+          breakpoint="md"
+          onBreakpoint={(broken) => {
+            setPhone(broken);
+            setCollapsed(broken);
+          }}
+          collapsedWidth={phone ? 0 : 80}
+          // On a phone the menu opens over the page from the header's menu button.
+          trigger={phone ? null : undefined}
+          style={phone ? { position: 'fixed', insetBlock: 0, insetInlineStart: 0, zIndex: 1000, overflowY: 'auto' } : undefined}
+          width={220}
+          theme="dark"
+        >
           <Flex align="center" gap={10} style={{ height: 64, padding: collapsed ? '0 24px' : '0 20px', overflow: 'hidden' }}>
             <Logo size={32} />
             {collapsed ? null : (
@@ -146,6 +163,7 @@ function Shell({ session }: { session: Session }) {
             onClick={({ key }) => {
               const target = visible.find((r) => r.key === key);
               if (target) navigate(target.path);
+              if (phone) setCollapsed(true);
             }}
           />
         </Sider>
@@ -153,20 +171,24 @@ function Shell({ session }: { session: Session }) {
           <Header
             style={{
               background: '#fff',
-              padding: '0 24px',
+              padding: phone ? '0 12px' : '0 24px',
               display: 'flex',
               alignItems: 'center',
               justifyContent: 'space-between',
               borderBottom: '1px solid #f0f0f0',
             }}
           >
-            <Breadcrumb
-              items={[
-                { key: 'district', title: org.data?.district.name ?? t('app.name') },
-                ...(active ? [{ key: active.key, title: t(active.label) }] : []),
-              ]}
-            />
-            <Flex align="center" gap={20}>
+            {phone ? (
+              <Button type="text" icon={<MenuOutlined />} aria-label={t('app.menuToggle')} onClick={() => setCollapsed((c) => !c)} data-testid="menu-toggle" />
+            ) : (
+              <Breadcrumb
+                items={[
+                  { key: 'district', title: org.data?.district.name ?? t('app.name') },
+                  ...(active ? [{ key: active.key, title: t(active.label) }] : []),
+                ]}
+              />
+            )}
+            <Flex align="center" gap={phone ? 10 : 20}>
               {user.role === 'enterprise' ? <MessageBell /> : null}
               {user.role === 'dept' ? <StaffBell /> : null}
               <LangSwitch />
@@ -174,17 +196,21 @@ function Shell({ session }: { session: Session }) {
                 <Button type="text" data-testid="user-menu" style={{ height: 40 }}>
                   <Flex align="center" gap={8}>
                     <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1677ff' }} />
-                    <span>{user.displayName}</span>
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {t(`roles.${user.role}`)}
-                    </Typography.Text>
+                    {phone ? null : (
+                      <>
+                        <span>{user.displayName}</span>
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                          {t(`roles.${user.role}`)}
+                        </Typography.Text>
+                      </>
+                    )}
                     <DownOutlined style={{ fontSize: 10 }} />
                   </Flex>
                 </Button>
               </Dropdown>
             </Flex>
           </Header>
-          <Content style={{ margin: 24 }}>{page}</Content>
+          <Content style={{ margin: phone ? 12 : 24, minWidth: 0 }}>{page}</Content>
         </Layout>
       </Layout>
       <ChangePasswordModal open={passwordOpen} onClose={() => setPasswordOpen(false)} />
