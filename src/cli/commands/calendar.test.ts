@@ -11,7 +11,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** The CLI on its own PGlite directory (none at first), never a developer's ./data or DATABASE_URL. */
 function qifu(args: string[], dataDir = path.join(tmp, 'none')): Promise<CliRun> {
-  const env = { ...process.env, QIFU_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, QIFU_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
   return runQifu(args, { env });
 }

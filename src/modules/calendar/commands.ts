@@ -63,7 +63,13 @@ export interface LoadPlan {
 }
 
 function parse(input: LoadInput): { format: YearFileFormat; data: HolidayYearData } {
-  return answer(() => parseYearFile(input.file, input.notice === undefined ? {} : { notice: input.notice }), 'file');
+  try {
+    return parseYearFile(input.file, input.notice === undefined ? {} : { notice: input.notice });
+  } catch (e) {
+    // `notice` is a field of the request itself; everything else is inside the file.
+    if (e instanceof CalendarError) throw calendarProblem(e, e.field === 'notice' && input.notice !== undefined ? undefined : 'file');
+    throw e;
+  }
 }
 
 async function plan(db: Executor, deps: CalendarDeps, input: LoadInput): Promise<LoadPlan & { calendar: WorkdayCalendar }> {
