@@ -33,6 +33,7 @@ describe('qifu calendar (CLI contract)', () => {
     expect(badN.code).toBe(2);
     // A question never creates a database.
     expect(fs.existsSync(path.join(tmp, 'none'))).toBe(false);
+    expect((await qifu(['calendar', 'years', '--db'])).stderr).toContain('no database');
   });
 
   it('loads a year (F-9): a bad file is exit 1 naming the problem; the loaded year then answers; an uncovered year still fails', async () => {
@@ -50,18 +51,20 @@ describe('qifu calendar (CLI contract)', () => {
     const loaded = await qifu(['calendar', 'load', FIXTURE, '--notice', '测试文号'], db);
     expect(loaded.code, loaded.stderr).toBe(0);
     expect(loaded.stdout).toMatch(/^loaded 2027 \(holiday-cn, 7 holiday periods, 4 make-up workdays/);
-    const is = await qifu(['calendar', 'is-workday', '2027-01-01', '2027-01-04', '2027-02-20'], db);
+    // On PGlite a question opens the database only with --db (a running server owns it).
+    const is = await qifu(['calendar', 'is-workday', '--db', '2027-01-01', '2027-01-04', '2027-02-20'], db);
     expect([is.code, is.stdout]).toEqual([0, '2027-01-01 false\n2027-01-04 true\n2027-02-20 true\n']);
-    const builtinOnly = await qifu(['calendar', 'is-workday', '--builtin', '2027-01-04'], db);
+    const builtinOnly = await qifu(['calendar', 'is-workday', '2027-01-04'], db);
     expect(builtinOnly.code).toBe(1);
-    const uncovered = await qifu(['calendar', 'is-workday', '2031-03-03'], db);
+    expect(builtinOnly.stderr).toContain('--db');
+    const uncovered = await qifu(['calendar', 'is-workday', '--db', '2031-03-03'], db);
     expect(uncovered.code).toBe(1);
     expect(uncovered.stderr).toContain('2031年');
-    const years = await qifu(['calendar', 'years'], db);
+    const years = await qifu(['calendar', 'years', '--db'], db);
     expect(years.stdout).toMatch(/^2026 builtin 国办发明电〔2025〕7号$/m);
     expect(years.stdout).toMatch(/^2027 loaded 测试文号 \(cli:/m);
     const again = await qifu(['calendar', 'load', FIXTURE, '--notice', '测试文号（更正）'], db);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('--replace');
-  });
+  }, 180_000);
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { BUILTIN_HOLIDAY_YEARS, CalendarError, defaultCalendar, isValidDate, type WorkdayCalendar } from '../../core/calendar/index.ts';
+import { BUILTIN_HOLIDAY_YEARS, CalendarError, defaultCalendar, isValidDate, parseYearFile, type WorkdayCalendar } from '../../core/calendar/index.ts';
 import { loadConfig } from '../../platform/config.ts';
 import { AppError } from '../../platform/errors.ts';
 import { cliActor, readStdin, withDatabase } from '../context.ts';
@@ -38,20 +38,43 @@ function print(value: unknown, json: boolean | undefined, text: string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
 }
 
-/** A database to read loaded years from: DATABASE_URL, or a PGlite directory that exists already (a question never creates one). */
-function databaseExists(): boolean {
-  const config = loadConfig();
-  return !!config.databaseUrl || fs.existsSync(path.join(path.resolve(config.dataDir), 'PG_VERSION'));
+interface SourceOptions {
+  builtin?: boolean;
+  db?: boolean;
 }
 
-/** The calendar the server uses (built-in + loaded years), or the built-in years only with --builtin or without a database. */
-async function withCalendar<T>(builtin: boolean | undefined, work: (cal: WorkdayCalendar) => T): Promise<T> {
-  if (builtin || !databaseExists()) return work(defaultCalendar);
+/**
+ * Whether a question reads the years loaded into the database: always on native
+ * PostgreSQL (DATABASE_URL); on PGlite only with --db, since the embedded
+ * database must not be opened by a second process while the server runs. A
+ * question never creates a database.
+ */
+function useDatabase(opts: SourceOptions): boolean {
+  if (opts.builtin) return false;
+  const config = loadConfig();
+  if (config.databaseUrl) return true;
+  if (!opts.db) return false;
+  if (!fs.existsSync(path.join(path.resolve(config.dataDir), 'PG_VERSION'))) throw new CliFailure(`--db: no database in ${config.dataDir}`);
+  return true;
+}
+
+/** The calendar the server uses (built-in + loaded years) or the built-in years only (see useDatabase). */
+async function withCalendar<T>(opts: SourceOptions, work: (cal: WorkdayCalendar) => T): Promise<T> {
+  if (!useDatabase(opts)) {
+    try {
+      return work(defaultCalendar);
+    } catch (e) {
+      // Say where the answer came from when a year is missing: it may be loaded in the database.
+      if (e instanceof CliFailure && !opts.builtin) throw new CliFailure(`${e.message} (built-in years only: add --db to include the years loaded into the PGlite database, with the server stopped)`);
+      throw e;
+    }
+  }
   const { currentCalendar } = await calendarModule();
   return withDatabase(async (h) => work(await currentCalendar(h.db)));
 }
 
 const BUILTIN_OPTION = ['--builtin', 'answer from the built-in years only, without opening the database'] as const;
+const DB_OPTION = ['--db', 'PGlite: include the years loaded into the database (stop the server first); always on with DATABASE_URL'] as const;
 
 /** `qifu calendar …`: working days of mainland China (SPEC F-9). */
 export function registerCalendarCommands(program: Command): void {
@@ -65,9 +88,10 @@ export function registerCalendarCommands(program: Command): void {
     .argument('<dates...>', 'dates as YYYY-MM-DD')
     .option('--json', 'print a JSON array of {date, workday, kind, festival?}')
     .option(...BUILTIN_OPTION)
-    .action(async (dates: string[], opts: { json?: boolean; builtin?: boolean }) => {
+    .option(...DB_OPTION)
+    .action(async (dates: string[], opts: { json?: boolean } & SourceOptions) => {
       requireDates(dates);
-      const infos = await withCalendar(opts.builtin, (c) => run(() => dates.map((d) => c.dayInfo(d))));
+      const infos = await withCalendar(opts, (c) => run(() => dates.map((d) => c.dayInfo(d))));
       print(infos, opts.json, infos.map((i) => `${i.date} ${i.workday}`).join('\n'));
     });
 
@@ -78,11 +102,12 @@ export function registerCalendarCommands(program: Command): void {
     .argument('<n>', 'number of working days (integer)')
     .option('--json', 'print {date, n, result}')
     .option(...BUILTIN_OPTION)
-    .action(async (date: string, n: string, opts: { json?: boolean; builtin?: boolean }) => {
+    .option(...DB_OPTION)
+    .action(async (date: string, n: string, opts: { json?: boolean } & SourceOptions) => {
       requireDates([date]);
       if (!/^[+-]?\d+$/.test(n) || !Number.isSafeInteger(Number(n))) throw new CliUsageError(`N must be an integer, got "${n}"`);
       const count = Number(n);
-      const result = await withCalendar(opts.builtin, (c) => run(() => c.addWorkdays(date, count)));
+      const result = await withCalendar(opts, (c) => run(() => c.addWorkdays(date, count)));
       print({ date, n: count, result }, opts.json, result);
     });
 
@@ -93,10 +118,11 @@ export function registerCalendarCommands(program: Command): void {
     .argument('<to>', 'last date, YYYY-MM-DD (not before FROM)')
     .option('--json', 'print {from, to, workdays}')
     .option(...BUILTIN_OPTION)
-    .action(async (from: string, to: string, opts: { json?: boolean; builtin?: boolean }) => {
+    .option(...DB_OPTION)
+    .action(async (from: string, to: string, opts: { json?: boolean } & SourceOptions) => {
       requireDates([from, to]);
       if (from > to) throw new CliUsageError(`FROM ${from} is after TO ${to}`);
-      const workdays = await withCalendar(opts.builtin, (c) => run(() => c.workdaysBetween(from, to)));
+      const workdays = await withCalendar(opts, (c) => run(() => c.workdaysBetween(from, to)));
       print({ from, to, workdays }, opts.json, String(workdays));
     });
 
@@ -105,9 +131,10 @@ export function registerCalendarCommands(program: Command): void {
     .description('years with holiday data: "YEAR SOURCE NOTICE" (source builtin or loaded)')
     .option('--json', 'print [{year, source, notice, …}]')
     .option(...BUILTIN_OPTION)
-    .action(async (opts: { json?: boolean; builtin?: boolean }) => {
+    .option(...DB_OPTION)
+    .action(async (opts: { json?: boolean } & SourceOptions) => {
       let rows: Array<{ year: number; source: string; notice: string; loadedBy?: string | null; loadedAt?: string | null }>;
-      if (opts.builtin || !databaseExists()) rows = BUILTIN_HOLIDAY_YEARS.map((y) => ({ year: y.year, source: 'builtin', notice: y.notice }));
+      if (!useDatabase(opts)) rows = BUILTIN_HOLIDAY_YEARS.map((y) => ({ year: y.year, source: 'builtin', notice: y.notice }));
       else {
         const { listYears } = await calendarModule();
         rows = await withDatabase((h) => listYears(h.db));
@@ -120,10 +147,12 @@ export function registerCalendarCommands(program: Command): void {
     .description("one year's holiday periods and make-up workdays")
     .argument('<year>', 'a year, e.g. 2027')
     .option('--json', 'print the year with its holidays and makeupWorkdays')
-    .action(async (year: string, opts: { json?: boolean }) => {
+    .option(...BUILTIN_OPTION)
+    .option(...DB_OPTION)
+    .action(async (year: string, opts: { json?: boolean } & SourceOptions) => {
       if (!/^\d{4}$/.test(year)) throw new CliUsageError(`YEAR must be four digits, got "${year}"`);
       let d: { year: number; source: string; notice: string; workdays: number; holidays: ReadonlyArray<{ name: string; start: string; end: string; days: number }>; makeupWorkdays: ReadonlyArray<{ date: string; for: string }> };
-      if (databaseExists()) {
+      if (useDatabase(opts)) {
         const { yearDetail } = await calendarModule();
         d = await withDatabase((h) => yearDetail(h.db, Number(year))).catch(failure);
       } else {
@@ -168,6 +197,13 @@ export function registerCalendarCommands(program: Command): void {
         throw new CliFailure(`${file} is not JSON: ${(e as Error).message}`);
       }
       const input = { file: parsed, replace: !!opts.replace, ...(opts.notice === undefined ? {} : { notice: opts.notice }) };
+      // A bad file fails before the database is opened (loadYear checks it again, with the other years).
+      try {
+        parseYearFile(parsed, opts.notice === undefined ? {} : { notice: opts.notice });
+      } catch (e) {
+        if (e instanceof CalendarError) throw new CliFailure(`节假日数据有误: ${e.message}${e.field ? ` (${e.field === 'notice' && opts.notice !== undefined ? '--notice' : `file.${e.field}`})` : ''}`);
+        throw e;
+      }
       const { loadYear, previewYear, provisionalStatus, runJobNow, RECOMPUTE_JOB } = await calendarModule();
       const { calendarDeps } = await import('../../server/modules.ts');
       await withDatabase(async (h) => {
