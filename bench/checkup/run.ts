@@ -20,6 +20,7 @@ import { migrateAll, seedAll } from '../../src/server/bootstrap.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createApiToken } from '../../src/modules/users/index.ts';
 import { SYSTEM_ACTOR } from '../../src/platform/audit.ts';
+import { todayInShanghai } from '../../src/platform/clock.ts';
 
 export interface LoadResult {
   name: string;
@@ -43,7 +44,7 @@ export async function prepare(dir: string, enterprises: number, policies: number
   const h = await openDatabase({ dataDir: dir });
   await migrateAll(h.db);
   await seedAll(h.db, { ...loadConfig({}), demo: false }, false, () => undefined);
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayInShanghai();
   await insertRecords(h.db, generateEnterprises({ count: enterprises, seed, today }), { chunk: 10_000 });
   log(`${enterprises} enterprises loaded`);
   const active = DEMO_POLICIES.filter((p) => p.validTo >= today);

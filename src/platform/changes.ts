@@ -7,7 +7,7 @@
  */
 const counters = new Map<string, number>();
 
-export type ChangeTopic = 'enterprises' | 'policies' | 'attributes' | 'users';
+export type ChangeTopic = 'enterprises' | 'policies' | 'attributes' | 'users' | 'calendar';
 
 export function markChanged(topic: ChangeTopic): void {
   counters.set(topic, (counters.get(topic) ?? 0) + 1);

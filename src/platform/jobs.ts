@@ -26,6 +26,13 @@ export interface JobInfo {
   log: Pick<FastifyBaseLogger, 'info' | 'error' | 'warn'>;
 }
 
+/** A job log for jobs run outside the runner (CLI, tests): warnings and errors to stderr. */
+export const STDERR_JOB_LOG: JobInfo['log'] = {
+  info: () => undefined,
+  warn: (obj: unknown, msg?: string) => process.stderr.write(`${msg ?? ''} ${JSON.stringify(obj)}\n`),
+  error: (obj: unknown, msg?: string) => process.stderr.write(`${msg ?? ''} ${JSON.stringify(obj)}\n`),
+} as JobInfo['log'];
+
 export interface ScheduleOptions {
   name: string;
   payload?: unknown;

@@ -40,12 +40,12 @@ describe('admin', () => {
 
   it('switches the menu to English and back, remembering the choice', async () => {
     await page.getByTestId('lang-switch').getByText('English').click();
-    await expect.poll(() => menuLabels(page)).toEqual(['Home', 'Enterprises', 'Policies', 'Application review', 'Disbursements', 'Policy evaluation', 'Reminders', 'Attribute catalog', 'Users', 'Audit log']);
+    await expect.poll(() => menuLabels(page)).toEqual(['Home', 'Enterprises', 'Policies', 'Application review', 'Disbursements', 'Policy evaluation', 'Reminders', 'Attribute catalog', 'Users', 'Audit log', 'Working-day calendar']);
     await page.reload();
-    await expect.poll(() => menuLabels(page)).toEqual(['Home', 'Enterprises', 'Policies', 'Application review', 'Disbursements', 'Policy evaluation', 'Reminders', 'Attribute catalog', 'Users', 'Audit log']);
+    await expect.poll(() => menuLabels(page)).toEqual(['Home', 'Enterprises', 'Policies', 'Application review', 'Disbursements', 'Policy evaluation', 'Reminders', 'Attribute catalog', 'Users', 'Audit log', 'Working-day calendar']);
     expect(await page.locator('html').getAttribute('lang')).toBe('en-US');
     await page.getByTestId('lang-switch').getByText('中文').click();
-    await expect.poll(() => menuLabels(page)).toEqual(['首页', '企业名录', '惠企政策', '申报审核', '兑付批次', '政策评估', '部门提醒', '属性目录', '用户管理', '审计日志']);
+    await expect.poll(() => menuLabels(page)).toEqual(['首页', '企业名录', '惠企政策', '申报审核', '兑付批次', '政策评估', '部门提醒', '属性目录', '用户管理', '审计日志', '工作日历']);
   });
 
   it('lists and filters users', async () => {

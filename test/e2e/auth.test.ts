@@ -4,7 +4,7 @@ import { DEMO_PASSWORD, DEMO_ROLES, loginUi, logoutUi, menuLabels, screenshotPat
 
 // What each role's side menu must show, exactly and in order.
 const MENUS: Record<DemoRole, string[]> = {
-  admin: ['首页', '企业名录', '惠企政策', '申报审核', '兑付批次', '政策评估', '部门提醒', '属性目录', '用户管理', '审计日志'],
+  admin: ['首页', '企业名录', '惠企政策', '申报审核', '兑付批次', '政策评估', '部门提醒', '属性目录', '用户管理', '审计日志', '工作日历'],
   dept: ['首页', '企业名录', '惠企政策', '申报审核', '兑付批次', '政策评估', '部门提醒', '属性目录'],
   street: ['首页', '企业名录', '惠企政策', '属性目录'],
   specialist: ['首页', '企业名录', '惠企政策', '属性目录'],

@@ -19,6 +19,8 @@ export interface Access {
   policyStaff: boolean;
   /** Every user's API tokens, and revoking any of them (everyone manages their own). */
   manageAllTokens: boolean;
+  /** 工作日历: load a year's holiday schedule (admin). */
+  manageCalendar: boolean;
 }
 
 export type AccessFlag = keyof Access;
@@ -33,11 +35,12 @@ const NONE: Access = {
   managePolicies: false,
   policyStaff: false,
   manageAllTokens: false,
+  manageCalendar: false,
 };
 const STAFF: Access = { ...NONE, viewEnterprises: true };
 
 const BY_ROLE: Record<Role, Access> = {
-  admin: { manageUsers: true, viewAudit: true, viewEnterprises: true, manageEnterprises: true, manageAttributes: true, ownEnterprise: false, managePolicies: true, policyStaff: true, manageAllTokens: true },
+  admin: { manageUsers: true, viewAudit: true, viewEnterprises: true, manageEnterprises: true, manageAttributes: true, ownEnterprise: false, managePolicies: true, policyStaff: true, manageAllTokens: true, manageCalendar: true },
   dept: { ...STAFF, manageEnterprises: true, managePolicies: true, policyStaff: true },
   street: STAFF,
   specialist: STAFF,

@@ -6,6 +6,8 @@ import { FileDoneOutlined, FormOutlined } from '@ant-design/icons';
 import { ApplicationDetailPage } from './pages/applications/detail';
 import { ApplicationReviewListPage, MyApplicationsPage } from './pages/applications/list';
 import { AuditListPage } from './pages/audit/list';
+import { CalendarOutlined } from '@ant-design/icons';
+import { CalendarAdminPage } from './pages/calendar';
 import { EvaluationPage } from './pages/evaluation';
 import { StaffMessagesPage } from './pages/evaluation/reminders';
 import { AlertOutlined, BarChartOutlined } from '@ant-design/icons';
@@ -76,6 +78,8 @@ export const appRoutes: readonly AppRoute[] = [
   // API 令牌 (F-3): every user's own, opened from the user menu; the admin also sees all (?scope=all).
   { path: '/tokens', key: 'tokens', label: 'menu.tokens', icon: <ApiOutlined />, hidden: true, element: <TokensPage /> },
   { path: '/audit', key: 'audit', label: 'menu.audit', icon: <AuditOutlined />, access: 'viewAudit', element: <AuditListPage /> },
+  // 工作日历 (F-9): covered years, loading a new year's holiday schedule.
+  { path: '/calendar', key: 'calendar', label: 'menu.calendar', icon: <CalendarOutlined />, access: 'manageCalendar', element: <CalendarAdminPage /> },
 ];
 
 /** Pages anyone may open without signing in, outside the signed-in layout. */

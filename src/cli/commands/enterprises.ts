@@ -5,6 +5,7 @@ import type { AuthUser } from '../../platform/access.ts';
 import { AppError } from '../../platform/errors.ts';
 import { cliActor, out, withDatabase } from '../context.ts';
 import { CliFailure, CliUsageError } from '../program.ts';
+import { todayInShanghai } from '../../platform/clock.ts';
 
 const enterprises = () => import('../../modules/enterprises/index.ts');
 
@@ -75,7 +76,7 @@ export async function seedSyntheticEnterprises(opts: { enterprises?: string; see
   const { generateEnterprises } = await import('../../modules/enterprises/domain/synthetic.ts');
   await withDatabase(async (h) => {
     const started = Date.now();
-    const today = new Date().toISOString().slice(0, 10);
+    const today = todayInShanghai();
     let last = 0;
     const n = await insertRecords(h.db, generateEnterprises({ count, seed, today, district: opts.district }), {
       chunk: 10_000,

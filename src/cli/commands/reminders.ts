@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { isValidDate } from '../../core/calendar/index.ts';
+import { todayInShanghai } from '../../platform/clock.ts';
 import { out, withDatabase } from '../context.ts';
 import { CliUsageError } from '../program.ts';
 
@@ -13,8 +14,8 @@ export function registerReminderCommands(program: Command): void {
     .option('--date <YYYY-MM-DD>', 'the day to sweep for')
     .option('--json', 'print JSON: {"day","windowReminders","reviewReminders"}')
     .action(async (opts: { date?: string; json?: boolean }) => {
-      const { runReminderSweep, shanghaiToday } = await import('../../modules/evaluation/index.ts');
-      const day = opts.date ?? shanghaiToday();
+      const { runReminderSweep } = await import('../../modules/evaluation/index.ts');
+      const day = opts.date ?? todayInShanghai();
       if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !isValidDate(day)) throw new CliUsageError(`--date must be a date like 2026-12-01, got "${day}"`);
       await withDatabase(async (h) => {
         const r = await h.db.transaction().execute((tx) => runReminderSweep(tx, day));

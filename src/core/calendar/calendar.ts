@@ -6,7 +6,7 @@
  */
 import { BUILTIN_HOLIDAY_YEARS } from './data/index.ts';
 import { fromEpochDay, toEpochDay, weekdayOf, yearOf } from './dates.ts';
-import { CalendarError, type DayKind, type HolidayYearData } from './types.ts';
+import { CalendarError, type DayKind, type HolidayYearData, type ProvisionalDate } from './types.ts';
 
 export interface DayInfo {
   readonly date: string;
@@ -32,7 +32,26 @@ export interface WorkdayCalendar {
   workdaysBetween(from: string, to: string): number;
   /** The first working day on or after `date`. */
   nextWorkdayOnOrAfter(date: string): string;
+  /** Whether `year` has data. */
+  covers(year: number): boolean;
+  /**
+   * For deadlines only (F-9): addWorkdays, except that a day in a year without
+   * data counts as a working day when it is Monday–Friday; `provisional` tells
+   * whether the count crossed such a day. Explicit questions use addWorkdays.
+   */
+  addWorkdaysProvisional(date: string, n: number): ProvisionalDate;
+  /** workdaysBetween with the same Monday–Friday stand-in for years without data. */
+  workdaysBetweenProvisional(from: string, to: string): { workdays: number; provisional: boolean };
+  /** isWorkday with the same Monday–Friday stand-in for years without data. */
+  isWorkdayProvisional(date: string): { workday: boolean; provisional: boolean };
 }
+
+/**
+ * How far into the neighbouring years a year's notice may reach: 元旦 periods
+ * start in late December (2018-12-30 for 2019) and make-up days fall there
+ * (2018-12-29); holiday-cn lists them in the file of the notice's year.
+ */
+const NEIGHBOUR_DAYS = 7;
 
 interface Marks {
   readonly holiday: Map<number, string>;
@@ -70,7 +89,7 @@ function loadYears(data: readonly HolidayYearData[]): { years: number[]; marks: 
       const d = toEpochDay(m.date);
       const wd = weekdayOf(d);
       if (wd !== 0 && wd !== 6) invalid(y.year, `调休上班日${m.date}不是周六或周日`);
-      if (yearOf(d) !== y.year) invalid(y.year, `调休上班日${m.date}不在${y.year}年内`);
+      if (d < toEpochDay(`${y.year}-01-01`) - NEIGHBOUR_DAYS || d > toEpochDay(`${y.year}-12-31`) + NEIGHBOUR_DAYS) invalid(y.year, `调休上班日${m.date}不在${y.year}年内`);
       if (makeup.has(d)) invalid(y.year, `调休上班日${m.date}重复`);
       makeup.set(d, m.for);
     }
@@ -127,6 +146,25 @@ export function calendarFromYears(data: readonly HolidayYearData[]): WorkdayCale
     return p.sums[day - p.first + 1] as number;
   };
 
+  const weekday = (day: number): boolean => {
+    const wd = weekdayOf(day);
+    return wd !== 0 && wd !== 6;
+  };
+  /** Working day, or Monday–Friday in a year without data (flagged through `uncovered`). */
+  const provisionalWorkday = (day: number, uncovered: { hit: boolean }): boolean => {
+    if (covered.has(yearOf(day))) return isWorkdayDay(day);
+    uncovered.hit = true;
+    return weekday(day);
+  };
+  const weekdaysIn = (a: number, b: number): number => {
+    // Monday–Friday in [a, b]: whole weeks, then the remainder day by day.
+    const len = b - a + 1;
+    if (len <= 0) return 0;
+    let n = Math.floor(len / 7) * 5;
+    for (let d = a + Math.floor(len / 7) * 7; d <= b; d++) if (weekday(d)) n++;
+    return n;
+  };
+
   const checkInteger = (n: number): void => {
     if (!Number.isSafeInteger(n)) throw new CalendarError('CALENDAR_INVALID_ARGUMENT', `工作日天数“${String(n)}”必须是整数`);
   };
@@ -175,6 +213,45 @@ export function calendarFromYears(data: readonly HolidayYearData[]): WorkdayCale
       let day = toEpochDay(date);
       while (!isWorkdayDay(day)) day++;
       return fromEpochDay(day);
+    },
+    covers(year) {
+      return covered.has(year);
+    },
+    addWorkdaysProvisional(date, n) {
+      let day = toEpochDay(date);
+      checkInteger(n);
+      const uncovered = { hit: false };
+      const step = n < 0 ? -1 : 1;
+      let left = Math.abs(n);
+      while (left > 0) {
+        day += step;
+        if (provisionalWorkday(day, uncovered)) left--;
+      }
+      return { date: fromEpochDay(day), provisional: uncovered.hit };
+    },
+    workdaysBetweenProvisional(from, to) {
+      const a = toEpochDay(from);
+      const b = toEpochDay(to);
+      if (a > b) throw new CalendarError('CALENDAR_INVALID_RANGE', `起始日期${from}晚于结束日期${to}`);
+      let workdays = 0;
+      let provisional = false;
+      for (let y = yearOf(a); y <= yearOf(b); y++) {
+        const first = toEpochDay(`${String(y).padStart(4, '0')}-01-01`);
+        const last = toEpochDay(`${String(y).padStart(4, '0')}-12-31`);
+        const lo = Math.max(a, first);
+        const hi = Math.min(b, last);
+        if (covered.has(y)) workdays += countUpTo(hi) - (lo > first ? countUpTo(lo - 1) : 0);
+        else {
+          provisional = true;
+          workdays += weekdaysIn(lo, hi);
+        }
+      }
+      return { workdays, provisional };
+    },
+    isWorkdayProvisional(date) {
+      const uncovered = { hit: false };
+      const workday = provisionalWorkday(toEpochDay(date), uncovered);
+      return { workday, provisional: uncovered.hit };
     },
   };
 }

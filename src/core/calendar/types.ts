@@ -26,6 +26,15 @@ export interface HolidayYearData {
   readonly issued?: string;
   readonly holidays: readonly HolidayPeriod[];
   readonly makeupWorkdays: readonly MakeupWorkday[];
+  /** Where the data came from: URLs of the notice (holiday-cn `papers`), when known. */
+  readonly sources?: readonly string[];
+}
+
+/** A date computed with Monday–Friday standing in for a year without data (F-9: shown as 暂定). */
+export interface ProvisionalDate {
+  readonly date: string;
+  /** True when the count crossed a day of a year the calendar has no data for. */
+  readonly provisional: boolean;
 }
 
 export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup_workday';
@@ -37,13 +46,17 @@ export type CalendarErrorCode =
   | 'CALENDAR_INVALID_RANGE'
   | 'CALENDAR_DATA_INVALID';
 
-/** Every calendar failure; `code` is stable, `message` is Chinese; `year` names the missing year. */
+/**
+ * Every calendar failure; `code` is stable, `message` is Chinese; `year` names
+ * the missing year; `field` the place in a year file that is wrong (e.g. `days[3].date`).
+ */
 export class CalendarError extends Error {
   override readonly name = 'CalendarError';
   constructor(
     readonly code: CalendarErrorCode,
     message: string,
     readonly year?: number,
+    readonly field?: string,
   ) {
     super(message);
   }

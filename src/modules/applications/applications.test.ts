@@ -7,12 +7,12 @@ import { defaultCalendar } from '../../core/calendar/index.ts';
 import { testApp, type Session, type TestApp } from '../../server/testing.ts';
 import { approveBatch, computeBatch, payBatch } from '../benefits/index.ts';
 import { DEMO_ENTERPRISE_USCC } from '../enterprises/index.ts';
-import { shanghaiDate } from './domain/deadlines.ts';
+import { todayInShanghai } from '../../platform/clock.ts';
 
 let t: TestApp;
 const as: Record<string, Session> = {};
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qifu-apps-'));
-const today = shanghaiDate();
+const today = todayInShanghai();
 let otherUscc = '';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
@@ -210,7 +210,7 @@ describe('applying (P-7)', () => {
   it('submits once per idempotency key; the review deadline is 10 working days on the calendar', async () => {
     const r = await post(as.enterprise!, `/api/v1/applications/${appId}/submit`, {}, 'submit-1');
     expect(r.statusCode, r.body).toBe(200);
-    const due = defaultCalendar.addWorkdays(today, 10);
+    const due = defaultCalendar.addWorkdaysProvisional(today, 10).date;
     expect(r.json()).toMatchObject({ status: 'submitted', reviewDue: due });
     const events = await eventCount(appId);
     const retry = await post(as.enterprise!, `/api/v1/applications/${appId}/submit`, {}, 'submit-1');
@@ -260,7 +260,7 @@ describe('applying (P-7)', () => {
     expect((await post(as.dept!, `/api/v1/applications/${appId}/return`, { reason: '   ' })).statusCode).toBe(400);
     const r = await post(as.dept!, `/api/v1/applications/${appId}/return`, { reason: '请补充盖章的申请书' }, 'return-1');
     expect(r.statusCode, r.body).toBe(200);
-    const due = defaultCalendar.addWorkdays(today, 5);
+    const due = defaultCalendar.addWorkdaysProvisional(today, 5).date;
     expect(r.json()).toMatchObject({ status: 'returned', supplementDue: due });
     const d = (await as.enterprise!.request({ method: 'GET', url: `/api/v1/applications/${appId}` })).json() as Detail;
     expect(d.timeline.current).toMatchObject({ key: 'returned', deadline: due });
@@ -273,7 +273,7 @@ describe('applying (P-7)', () => {
     expect((await as.enterprise!.request({ method: 'PATCH', url: `/api/v1/applications/${appId}`, payload: { description: '已补充盖章申请书' } })).statusCode).toBe(200);
     expect((await upload(as.enterprise!, appId, '申请书盖章.pdf', Buffer.concat([PDF, Buffer.from('% stamped\n')]), '申请书')).statusCode).toBe(201);
     const again = await post(as.enterprise!, `/api/v1/applications/${appId}/submit`, {}, 'submit-2');
-    expect(again.json()).toMatchObject({ status: 'submitted', reviewDue: defaultCalendar.addWorkdays(today, 10) });
+    expect(again.json()).toMatchObject({ status: 'submitted', reviewDue: defaultCalendar.addWorkdaysProvisional(today, 10).date });
   });
 
   it('refuses a review after its deadline (admin excepted), an amount over the budget, and a bad amount — changing nothing', async () => {

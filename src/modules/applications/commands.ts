@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
-import { CalendarError, defaultCalendar } from '../../core/calendar/index.ts';
+import type { ProvisionalDate } from '../../core/calendar/index.ts';
 import type { AuthUser } from '../../platform/access.ts';
 import { appendAudit, type Actor } from '../../platform/audit.ts';
 import type { Db, Executor, Tx } from '../../platform/db/schema.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import type { CheckedFile, StoredFile } from '../../platform/files.ts';
 import { recordClaim } from '../benefits/index.ts';
+import { calendarForDeadlines } from '../calendar/index.ts';
 import { findEnterprise, rowToFlat } from '../enterprises/index.ts';
 import { dueDate, isOverdue } from './domain/deadlines.ts';
 import { EDITABLE_FIELDS, formProblems, missingMaterials, prefillForm, type ApplicationForm, type EditableField } from './domain/form.ts';
@@ -49,13 +50,13 @@ export function assertAccepting(p: ApplyPolicy, today: string): void {
   }
 }
 
-function deadline(start: string, workdays: number): string {
-  try {
-    return dueDate(defaultCalendar, start, workdays);
-  } catch (e) {
-    if (e instanceof CalendarError) throw new AppError('CALENDAR_YEAR_NOT_COVERED', 503, '工作日历缺少节假日数据，无法计算办理期限', { detail: e.message });
-    throw e;
-  }
+/**
+ * A step deadline on the calendar in effect, inside the writer's transaction.
+ * Running into a year without calendar data it is provisional (暂定) rather
+ * than an error (F-9); loading that year recomputes it (applicationDeadlines).
+ */
+async function deadline(tx: Tx, start: string, workdays: number): Promise<ProvisionalDate> {
+  return dueDate(await calendarForDeadlines(tx), start, workdays);
 }
 
 export type ApplicationRow = NonNullable<Awaited<ReturnType<typeof findApplication>>>;
@@ -91,10 +92,10 @@ export async function loadVisible(db: Executor, user: AuthUser, id: number, lock
   return a;
 }
 
-async function addEvent(tx: Tx, user: AuthUser, e: { applicationId: number; action: string; from: ApplicationStatus | null; to: ApplicationStatus; note?: string | null; amountFen?: number | null; deadline?: string | null }): Promise<void> {
+async function addEvent(tx: Tx, user: AuthUser, e: { applicationId: number; action: string; from: ApplicationStatus | null; to: ApplicationStatus; note?: string | null; amountFen?: number | null; deadline?: ProvisionalDate | null }): Promise<void> {
   await tx
     .insertInto('application_events')
-    .values({ application_id: e.applicationId, action: e.action, from_status: e.from, to_status: e.to, actor: user.username, actor_name: user.displayName, role: user.role, note: e.note ?? null, amount_fen: e.amountFen ?? null, deadline: e.deadline ?? null })
+    .values({ application_id: e.applicationId, action: e.action, from_status: e.from, to_status: e.to, actor: user.username, actor_name: user.displayName, role: user.role, note: e.note ?? null, amount_fen: e.amountFen ?? null, deadline: e.deadline?.date ?? null, deadline_provisional: e.deadline?.provisional ?? false })
     .execute();
 }
 
@@ -182,6 +183,10 @@ export async function approvedTotal(db: Executor, policyId: number, period: stri
   return Number(r.s ?? 0);
 }
 
+const NO_REVIEW = { review_due: null, review_due_provisional: false };
+const NO_SUPPLEMENT = { supplement_due: null, supplement_due_provisional: false };
+const NO_DEADLINE = { ...NO_REVIEW, ...NO_SUPPLEMENT, deadline_from: null, deadline_workdays: null };
+
 export interface ActInput {
   amountFen?: number;
   reason?: string;
@@ -192,7 +197,10 @@ export interface ActResult {
   status: ApplicationStatus;
   statusLabel: string;
   reviewDue: string | null;
+  /** The review deadline is provisional (暂定): it runs into a year without calendar data. */
+  reviewDueProvisional: boolean;
   supplementDue: string | null;
+  supplementDueProvisional: boolean;
   amountFen: number | null;
 }
 
@@ -224,7 +232,7 @@ export async function act(tx: Tx, user: AuthUser, id: number, action: Applicatio
 
   const settings = await settingsFor(tx, Number(a.policy_id));
   const set: Record<string, unknown> = { status: to, updated_at: new Date() };
-  let eventDeadline: string | null = null;
+  let eventDeadline: ProvisionalDate | null = null;
   let amountFen: number | null = null;
 
   if (action === 'submit') {
@@ -238,13 +246,13 @@ export async function act(tx: Tx, user: AuthUser, id: number, action: Applicatio
     const versionPolicy = (await loadApplyPolicy(tx, Number(a.policy_id), a.policy_version)) ?? policy;
     const missing = missingMaterials(versionPolicy.materials, files.map((f) => f.material));
     if (missing.length) throw new AppError('APPLICATION_MATERIALS_MISSING', 400, '缺少申报材料', { field: 'files', detail: `请上传：${missing.join('、')}`, extra: { missing } });
-    eventDeadline = deadline(today, settings.reviewDays);
-    Object.assign(set, { submitted_at: new Date(), review_due: eventDeadline, supplement_due: null, reason: null });
+    eventDeadline = await deadline(tx, today, settings.reviewDays);
+    Object.assign(set, { submitted_at: new Date(), review_due: eventDeadline.date, review_due_provisional: eventDeadline.provisional, ...NO_SUPPLEMENT, deadline_from: today, deadline_workdays: settings.reviewDays, reason: null });
   } else if (action === 'return') {
-    eventDeadline = deadline(today, settings.supplementDays);
-    Object.assign(set, { supplement_due: eventDeadline, review_due: null, reason });
+    eventDeadline = await deadline(tx, today, settings.supplementDays);
+    Object.assign(set, { supplement_due: eventDeadline.date, supplement_due_provisional: eventDeadline.provisional, ...NO_REVIEW, deadline_from: today, deadline_workdays: settings.supplementDays, reason });
   } else if (action === 'reject') {
-    Object.assign(set, { reason, decided_at: new Date(), decided_by: user.username, review_due: null, supplement_due: null });
+    Object.assign(set, { reason, decided_at: new Date(), decided_by: user.username, ...NO_DEADLINE });
   } else {
     const amount = input.amountFen;
     if (amount === undefined || !Number.isSafeInteger(amount) || amount <= 0) throw Errors.validation('amountFen', '核定金额以分为单位，须为正整数');
@@ -259,14 +267,23 @@ export async function act(tx: Tx, user: AuthUser, id: number, action: Applicatio
       }
     }
     amountFen = amount;
-    Object.assign(set, { amount_fen: amount, decided_at: new Date(), decided_by: user.username, review_due: null, supplement_due: null, reason: null });
+    Object.assign(set, { amount_fen: amount, decided_at: new Date(), decided_by: user.username, ...NO_DEADLINE, reason: null });
     // Approved applications join the policy's disbursement batch for the period (like 免申即享).
     await recordClaim(tx, { policyId: policy.id, version: a.policy_version, period: a.period, uscc: a.uscc, amountFen: amount, applicationId: id }, actorOf(user));
   }
 
   await tx.updateTable('applications').set(set).where('id', '=', id).execute();
   await addEvent(tx, user, { applicationId: id, action, from: a.status, to, note: reason || null, amountFen, deadline: eventDeadline });
-  await appendAudit(tx, actorOf(user), { action: `application.${action}`, target: `application:${id}`, change: { from: a.status, to, amountFen, reason: reason || null, deadline: eventDeadline } });
+  await appendAudit(tx, actorOf(user), { action: `application.${action}`, target: `application:${id}`, change: { from: a.status, to, amountFen, reason: reason || null, deadline: eventDeadline?.date ?? null, ...(eventDeadline?.provisional ? { deadlineProvisional: true } : {}) } });
   const after = (await findApplication(tx, id))!;
-  return { id, status: after.status, statusLabel: STATUS_LABELS[after.status], reviewDue: after.review_due, supplementDue: after.supplement_due, amountFen: after.amount_fen === null ? null : Number(after.amount_fen) };
+  return {
+    id,
+    status: after.status,
+    statusLabel: STATUS_LABELS[after.status],
+    reviewDue: after.review_due,
+    reviewDueProvisional: after.review_due_provisional,
+    supplementDue: after.supplement_due,
+    supplementDueProvisional: after.supplement_due_provisional,
+    amountFen: after.amount_fen === null ? null : Number(after.amount_fen),
+  };
 }

@@ -4,8 +4,10 @@ import { canSeeApplication } from './commands.ts';
 import { applicationMigrations } from './migrations.ts';
 import { applicationRoutes } from './routes.ts';
 import { STATUS_LABELS } from './domain/state.ts';
+import { shanghaiDate } from '../../platform/clock.ts';
 
 export { STATUS_LABELS as APPLICATION_STATUS_LABELS };
+export { applicationDeadlines } from './deadlines.ts';
 export { applicationCounts, appliedEnterprises, firstSubmissions, pendingReviews, type ApplicationCounts } from './stats.ts';
 
 /** 申报 (SPEC P-7): apply with a prefilled form, upload materials, department review with deadlines, approval into the disbursement batch. */
@@ -20,7 +22,7 @@ export const applicationsModule: ModuleManifest = {
     return {
       key: 'applications',
       title: '申报记录',
-      items: visible.map((r) => ({ title: r.policy_title, status: STATUS_LABELS[r.status], date: new Date(r.updated_at).toISOString().slice(0, 10), link: `/applications/${r.id}`, detail: `${r.period} 年度` })),
+      items: visible.map((r) => ({ title: r.policy_title, status: STATUS_LABELS[r.status], date: shanghaiDate(r.updated_at), link: `/applications/${r.id}`, detail: `${r.period} 年度` })),
     };
   },
 };

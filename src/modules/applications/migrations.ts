@@ -21,6 +21,12 @@ export interface ApplicationsTable {
   /** Deadline of the step in progress (F-8): review due after submission, supplement due after return. */
   review_due: string | null;
   supplement_due: string | null;
+  /** The deadline ran into a year without calendar data: computed Monday–Friday (暂定), recomputed when the year is loaded (F-9). */
+  review_due_provisional: Generated<boolean>;
+  supplement_due_provisional: Generated<boolean>;
+  /** What the deadline of the step in progress counts from (its start day and working days), to recompute it. */
+  deadline_from: string | null;
+  deadline_workdays: number | null;
   decided_at: Date | null;
   decided_by: string | null;
   created_by: string;
@@ -42,6 +48,7 @@ export interface ApplicationEventsTable {
   amount_fen: number | null;
   /** The deadline this step set (review or supplement), if any. */
   deadline: string | null;
+  deadline_provisional: Generated<boolean>;
 }
 
 export interface ApplicationFilesTable {
@@ -143,6 +150,19 @@ export const applicationMigrations: MigrationSet = {
           updated_by text not null,
           updated_at timestamptz not null default now()
         );
+      `.execute(db);
+    },
+  },
+  '0501_applications_provisional_deadlines': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table applications
+          add column review_due_provisional boolean not null default false,
+          add column supplement_due_provisional boolean not null default false,
+          add column deadline_from date,
+          add column deadline_workdays integer check (deadline_workdays between 1 and 366);
+        create index applications_provisional on applications (id) where review_due_provisional or supplement_due_provisional;
+        alter table application_events add column deadline_provisional boolean not null default false;
       `.execute(db);
     },
   },

@@ -1,7 +1,8 @@
-import { defaultCalendar } from '../../core/calendar/index.ts';
+import type { WorkdayCalendar } from '../../core/calendar/index.ts';
 import type { AuthUser } from '../../platform/access.ts';
 import type { Executor } from '../../platform/db/schema.ts';
 import { paymentFor } from '../benefits/index.ts';
+import { currentCalendar } from '../calendar/index.ts';
 import { approvedTotal, canSeeApplication, loadApplyPolicy, type ApplicationRow } from './commands.ts';
 import { isOverdue, workdaysLeft } from './domain/deadlines.ts';
 import type { ApplicationForm } from './domain/form.ts';
@@ -25,12 +26,15 @@ export interface ApplicationSummary {
   submittedAt: string | null;
   /** Deadline of the step in progress: the review (submitted) or the supplement (returned). */
   deadline: string | null;
+  /** The deadline is provisional (暂定): it runs into a year without calendar data and is recomputed when that year is loaded (F-9). */
+  deadlineProvisional: boolean;
   overdue: boolean;
   updatedAt: string;
 }
 
 export function toSummary(a: ApplicationRow, today: string): ApplicationSummary {
   const deadline = a.status === 'submitted' ? a.review_due : a.status === 'returned' ? a.supplement_due : null;
+  const deadlineProvisional = a.status === 'submitted' ? a.review_due_provisional : a.status === 'returned' ? a.supplement_due_provisional : false;
   return {
     id: Number(a.id),
     policyId: Number(a.policy_id),
@@ -45,6 +49,7 @@ export function toSummary(a: ApplicationRow, today: string): ApplicationSummary 
     amountFen: a.amount_fen === null ? null : Number(a.amount_fen),
     submittedAt: iso(a.submitted_at),
     deadline,
+    deadlineProvisional: deadline !== null && deadlineProvisional,
     overdue: isOverdue(deadline, today),
     updatedAt: iso(a.updated_at)!,
   };
@@ -84,6 +89,7 @@ export interface TimelineStep {
   at: string | null;
   by: string | null;
   deadline: string | null;
+  deadlineProvisional: boolean;
   /** Working days left to the deadline (negative when overdue); null when not applicable. */
   workdaysLeft: number | null;
   note: string | null;
@@ -101,15 +107,11 @@ export interface TimelineEvent {
   note: string | null;
   amountFen: number | null;
   deadline: string | null;
+  deadlineProvisional: boolean;
 }
 
-function left(deadline: string | null, today: string): number | null {
-  if (!deadline) return null;
-  try {
-    return workdaysLeft(defaultCalendar, deadline, today);
-  } catch {
-    return null; // a year without calendar data: the date is still shown
-  }
+function left(calendar: WorkdayCalendar, deadline: string | null, today: string): number | null {
+  return deadline ? workdaysLeft(calendar, deadline, today) : null;
 }
 
 /**
@@ -119,8 +121,9 @@ function left(deadline: string | null, today: string): number | null {
  */
 export async function applicationDetail(db: Executor, user: AuthUser, a: ApplicationRow, today: string) {
   const id = Number(a.id);
+  const calendar = await currentCalendar(db);
   const events = (await db.selectFrom('application_events').selectAll().where('application_id', '=', id).orderBy('id').execute()).map(
-    (e): TimelineEvent => ({ action: e.action, label: ACTION_LABELS[e.action as keyof typeof ACTION_LABELS] ?? e.action, from: e.from_status, to: e.to_status, actor: e.actor, actorName: e.actor_name, role: e.role, at: iso(e.at)!, note: e.note, amountFen: e.amount_fen === null ? null : Number(e.amount_fen), deadline: e.deadline }),
+    (e): TimelineEvent => ({ action: e.action, label: ACTION_LABELS[e.action as keyof typeof ACTION_LABELS] ?? e.action, from: e.from_status, to: e.to_status, actor: e.actor, actorName: e.actor_name, role: e.role, at: iso(e.at)!, note: e.note, amountFen: e.amount_fen === null ? null : Number(e.amount_fen), deadline: e.deadline, deadlineProvisional: e.deadline_provisional }),
   );
   const last = (action: string) => [...events].reverse().find((e) => e.action === action);
   const payment = a.status === 'approved' ? await paymentFor(db, { policyId: Number(a.policy_id), period: a.period, uscc: a.uscc }) : null;
@@ -131,16 +134,16 @@ export async function applicationDetail(db: Executor, user: AuthUser, a: Applica
   const s = a.status;
 
   const steps: TimelineStep[] = [
-    { key: 'draft', title: '填报', state: s === 'draft' ? 'process' : 'finish', at: created?.at ?? null, by: created?.actorName ?? null, deadline: null, workdaysLeft: null, note: null },
-    { key: 'submitted', title: '提交申报', state: submitted ? 'finish' : 'wait', at: submitted?.at ?? null, by: submitted?.actorName ?? null, deadline: null, workdaysLeft: null, note: null },
+    { key: 'draft', title: '填报', state: s === 'draft' ? 'process' : 'finish', at: created?.at ?? null, by: created?.actorName ?? null, deadline: null, deadlineProvisional: false, workdaysLeft: null, note: null },
+    { key: 'submitted', title: '提交申报', state: submitted ? 'finish' : 'wait', at: submitted?.at ?? null, by: submitted?.actorName ?? null, deadline: null, deadlineProvisional: false, workdaysLeft: null, note: null },
   ];
   if (returned || s === 'returned') {
-    steps.push({ key: 'returned', title: '退回补正', state: s === 'returned' ? 'process' : 'finish', at: returned?.at ?? null, by: returned?.actorName ?? null, deadline: s === 'returned' ? a.supplement_due : null, workdaysLeft: s === 'returned' ? left(a.supplement_due, today) : null, note: returned?.note ?? null });
+    steps.push({ key: 'returned', title: '退回补正', state: s === 'returned' ? 'process' : 'finish', at: returned?.at ?? null, by: returned?.actorName ?? null, deadline: s === 'returned' ? a.supplement_due : null, deadlineProvisional: s === 'returned' && a.supplement_due_provisional, workdaysLeft: s === 'returned' ? left(calendar, a.supplement_due, today) : null, note: returned?.note ?? null });
   }
-  steps.push({ key: 'review', title: '部门审核', state: s === 'submitted' ? 'process' : s === 'approved' || s === 'rejected' ? 'finish' : 'wait', at: null, by: null, deadline: s === 'submitted' ? a.review_due : null, workdaysLeft: s === 'submitted' ? left(a.review_due, today) : null, note: null });
-  steps.push({ key: 'decided', title: s === 'rejected' ? '未通过' : '已通过', state: s === 'approved' ? 'finish' : s === 'rejected' ? 'error' : 'wait', at: decided?.at ?? null, by: decided?.actorName ?? null, deadline: null, workdaysLeft: null, note: decided?.note ?? null });
+  steps.push({ key: 'review', title: '部门审核', state: s === 'submitted' ? 'process' : s === 'approved' || s === 'rejected' ? 'finish' : 'wait', at: null, by: null, deadline: s === 'submitted' ? a.review_due : null, deadlineProvisional: s === 'submitted' && a.review_due_provisional, workdaysLeft: s === 'submitted' ? left(calendar, a.review_due, today) : null, note: null });
+  steps.push({ key: 'decided', title: s === 'rejected' ? '未通过' : '已通过', state: s === 'approved' ? 'finish' : s === 'rejected' ? 'error' : 'wait', at: decided?.at ?? null, by: decided?.actorName ?? null, deadline: null, deadlineProvisional: false, workdaysLeft: null, note: decided?.note ?? null });
   if (s !== 'rejected') {
-    steps.push({ key: 'paid', title: '已兑付', state: payment ? 'finish' : s === 'approved' ? 'process' : 'wait', at: payment?.paidAt ?? null, by: null, deadline: null, workdaysLeft: null, note: payment ? `兑付 ${(payment.amountFen / 100).toFixed(2)} 元（批次 ${payment.batchId}）` : s === 'approved' ? '已纳入兑付批次，待拨付' : null });
+    steps.push({ key: 'paid', title: '已兑付', state: payment ? 'finish' : s === 'approved' ? 'process' : 'wait', at: payment?.paidAt ?? null, by: null, deadline: null, deadlineProvisional: false, workdaysLeft: null, note: payment ? `兑付 ${(payment.amountFen / 100).toFixed(2)} 元（批次 ${payment.batchId}）` : s === 'approved' ? '已纳入兑付批次，待拨付' : null });
   }
   const currentIndex = steps.findIndex((st) => st.state === 'process' || st.state === 'error');
   const current = currentIndex >= 0 ? steps[currentIndex]! : steps[steps.length - 1]!;
@@ -161,7 +164,9 @@ export async function applicationDetail(db: Executor, user: AuthUser, a: Applica
     form: a.form as unknown as ApplicationForm,
     reason: a.reason,
     reviewDue: a.review_due,
+    reviewDueProvisional: a.review_due_provisional,
     supplementDue: a.supplement_due,
+    supplementDueProvisional: a.supplement_due_provisional,
     decidedAt: iso(a.decided_at),
     createdAt: iso(a.created_at),
     editable: user.role === 'enterprise' && user.uscc === a.uscc && isEditable(s),
@@ -171,7 +176,7 @@ export async function applicationDetail(db: Executor, user: AuthUser, a: Applica
     files: files.map((f) => ({ id: Number(f.id), material: f.material, filename: f.filename, ext: f.ext, mime: f.mime, size: Number(f.size), sha256: f.hash, uploadedBy: f.uploaded_by, uploadedAt: iso(f.uploaded_at)! })),
     budget,
     payment,
-    timeline: { current: { key: current.key, title: current.title, deadline: current.deadline, workdaysLeft: current.workdaysLeft }, steps, events },
+    timeline: { current: { key: current.key, title: current.title, deadline: current.deadline, deadlineProvisional: current.deadlineProvisional, workdaysLeft: current.workdaysLeft }, steps, events },
   };
 }
 

@@ -6,8 +6,8 @@ import { AppError, Errors } from '../../platform/errors.ts';
 import { checkUploadType, FileStore, KNOWN_UPLOAD_TYPES } from '../../platform/files.ts';
 import { idempotentReply } from '../../platform/idempotency.ts';
 import type { AppContext } from '../../platform/module.ts';
+import { todayInShanghai } from '../../platform/clock.ts';
 import { act, actorOf, addFile, createApplication, loadApplyPolicy, loadVisible, removeFile, updateForm } from './commands.ts';
-import { shanghaiDate } from './domain/deadlines.ts';
 import type { ApplicationAction, ApplicationStatus } from './domain/state.ts';
 import { applicationDetail, listApplications } from './queries.ts';
 import { DEFAULT_ALLOWED_TYPES, MAX_FILE_BYTES_CEILING, settingsFor } from './settings.ts';
@@ -52,24 +52,24 @@ export async function applicationRoutes(app: FastifyInstance, ctx: AppContext): 
   const tags = ['applications'];
 
   app.post('/policies/:id/applications', { config: { access: ['enterprise'] }, schema: { tags, summary: '发起申报（草稿，按企业信息预填）', params: IdParams } }, async (req, reply) => {
-    const r = await createApplication(db, req.user!, (req.params as { id: number }).id, shanghaiDate());
+    const r = await createApplication(db, req.user!, (req.params as { id: number }).id, todayInShanghai());
     const a = await loadVisible(db, req.user!, r.id);
-    return reply.status(201).send(await applicationDetail(db, req.user!, a, shanghaiDate()));
+    return reply.status(201).send(await applicationDetail(db, req.user!, a, todayInShanghai()));
   });
 
   app.get('/applications', { config: { access: READERS }, schema: { tags, summary: '申报列表（按数据范围）', querystring: ListQuery } }, async (req) => {
-    return listApplications(db, req.user!, req.query as Static<typeof ListQuery> & { status?: ApplicationStatus }, shanghaiDate());
+    return listApplications(db, req.user!, req.query as Static<typeof ListQuery> & { status?: ApplicationStatus }, todayInShanghai());
   });
 
   app.get('/applications/:id', { config: { access: READERS }, schema: { tags, summary: '申报详情与办理进度', params: IdParams } }, async (req) => {
     const a = await loadVisible(db, req.user!, (req.params as { id: number }).id);
-    return applicationDetail(db, req.user!, a, shanghaiDate());
+    return applicationDetail(db, req.user!, a, todayInShanghai());
   });
 
   app.patch('/applications/:id', { config: { access: ['enterprise'] }, schema: { tags, summary: '修改申报表（填报中或退回补正时）', params: IdParams, body: FormPatch } }, async (req) => {
     const id = (req.params as { id: number }).id;
     await updateForm(db, req.user!, id, req.body as Static<typeof FormPatch>);
-    return applicationDetail(db, req.user!, await loadVisible(db, req.user!, id), shanghaiDate());
+    return applicationDetail(db, req.user!, await loadVisible(db, req.user!, id), todayInShanghai());
   });
 
   app.post(
@@ -136,7 +136,7 @@ export async function applicationRoutes(app: FastifyInstance, ctx: AppContext): 
       async (req, reply) => {
         const id = (req.params as { id: number }).id;
         const input = (req.body ?? {}) as { amountFen?: number; reason?: string };
-        return idempotentReply(db, req, reply, async (tx) => ({ status: 200, body: await act(tx, req.user!, id, action, input, shanghaiDate()) }));
+        return idempotentReply(db, req, reply, async (tx) => ({ status: 200, body: await act(tx, req.user!, id, action, input, todayInShanghai()) }));
       },
     );
   }

@@ -50,14 +50,14 @@ export async function appliedEnterprises(db: Executor, policyId: number): Promis
 }
 
 /** Submitted applications waiting for review with a review deadline on or after `today`. */
-export async function pendingReviews(db: Executor, today: string): Promise<Array<{ id: number; policyTitle: string; department: string; enterpriseName: string; reviewDue: string }>> {
+export async function pendingReviews(db: Executor, today: string): Promise<Array<{ id: number; policyTitle: string; department: string; enterpriseName: string; reviewDue: string; reviewDueProvisional: boolean }>> {
   const rows = await db
     .selectFrom('applications')
-    .select(['id', 'policy_title', 'department', 'enterprise_name', 'review_due'])
+    .select(['id', 'policy_title', 'department', 'enterprise_name', 'review_due', 'review_due_provisional'])
     .where('status', '=', 'submitted')
     .where('review_due', 'is not', null)
     .where('review_due', '>=', today)
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({ id: Number(r.id), policyTitle: r.policy_title, department: r.department, enterpriseName: r.enterprise_name, reviewDue: String(r.review_due) }));
+  return rows.map((r) => ({ id: Number(r.id), policyTitle: r.policy_title, department: r.department, enterpriseName: r.enterprise_name, reviewDue: String(r.review_due), reviewDueProvisional: r.review_due_provisional }));
 }

@@ -6,6 +6,7 @@ import type { Db, Executor, Tx } from '../../platform/db/schema.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import { allEnterpriseRecords, rulesCatalog } from '../enterprises/index.ts';
 import { BATCH_STATUS_LABELS, isPeriod, nextBatchStatus, paymentRef, planItems, totalsOf, type BatchAction, type BatchStatus, type Candidate } from './domain/batch.ts';
+import { todayInShanghai } from '../../platform/clock.ts';
 
 export function actorOf(user: AuthUser): Actor {
   return { userId: user.id, username: user.username, role: user.role };
@@ -46,7 +47,7 @@ export async function loadPolicy(db: Executor, id: number): Promise<PolicyInfo> 
   return { id: Number(p.id), title: c.title, department: c.department, mode: c.mode, status: p.status, version: p.published_version, budget: c.budget ?? null, eligibility: c.eligibility, benefit: c.benefit ?? null };
 }
 
-const todayCn = (): string => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const todayCn = todayInShanghai;
 
 export interface MatchRow {
   uscc: string;

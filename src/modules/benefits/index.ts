@@ -2,6 +2,7 @@ import type { ModuleManifest } from '../../platform/module.ts';
 import { benefitMigrations } from './migrations.ts';
 import { ledgerForEnterprise } from './queries.ts';
 import { benefitRoutes } from './routes.ts';
+import { shanghaiDate } from '../../platform/clock.ts';
 
 export { approveBatch, computeBatch, eligibleNow, loadPolicy, payBatch, recordClaim, type ClaimInput, type PayResult } from './commands.ts';
 export { isPeriod, paymentRef } from './domain/batch.ts';
@@ -18,7 +19,7 @@ export const benefitsModule: ModuleManifest = {
     return {
       key: 'benefits',
       title: '已享受',
-      items: rows.map((r) => ({ title: r.title, status: `已享受 ${(r.amountFen / 100).toFixed(2)} 元`, date: r.paidAt.slice(0, 10), link: `/policies/${r.policyId}`, detail: `第 ${r.version} 版 · ${r.period}` })),
+      items: rows.map((r) => ({ title: r.title, status: `已享受 ${(r.amountFen / 100).toFixed(2)} 元`, date: shanghaiDate(r.paidAt), link: `/policies/${r.policyId}`, detail: `第 ${r.version} 版 · ${r.period}` })),
     };
   },
 };

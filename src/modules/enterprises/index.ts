@@ -13,6 +13,7 @@ import { assignDemoSpecialist, insertRecords } from './seed.ts';
 import { assertCanSee, scopeOf } from './scope.ts';
 import { toCsv, toXlsx } from './spreadsheet.ts';
 import { allEnterpriseRecords, findEnterprise, rowToFlat, scanEnterpriseRecords } from './store.ts';
+import { todayInShanghai } from '../../platform/clock.ts';
 
 export type { EnterpriseRecord };
 export { PER_ENTERPRISE_TEXT } from './domain/attributes.ts';
@@ -67,7 +68,7 @@ export const enterprisesModule: ModuleManifest = {
   async seed({ db }, opts) {
     if (!opts.demo) return;
     const inserted = await insertRecords(db, [DEMO_ENTERPRISE]);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = todayInShanghai();
     const n = await insertRecords(db, generateEnterprises({ count: SYNTHETIC_DEMO_COUNT, seed: 2026, today }));
     if (n + inserted > 0) opts.log(`demo enterprises created: ${n + inserted}`);
     const some = await db.selectFrom('enterprises').select('uscc').where('street', '=', '310112101').orderBy('uscc').limit(30).execute();

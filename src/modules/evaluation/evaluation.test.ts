@@ -6,7 +6,8 @@ import { testApp, type Session, type TestApp } from '../../server/testing.ts';
 import { approveBatch, computeBatch, payBatch } from '../benefits/index.ts';
 import { DEMO_ENTERPRISE_USCC } from '../enterprises/index.ts';
 import { nextDay, sweepTime, workdaysLeft } from './domain/reminders.ts';
-import { KIND_REVIEW, KIND_WINDOW, reminderBootstrap, runReminderSweep, scheduleSweep, shanghaiToday, SWEEP_JOB } from './reminders.ts';
+import { todayInShanghai } from '../../platform/clock.ts';
+import { KIND_REVIEW, KIND_WINDOW, reminderBootstrap, runReminderSweep, scheduleSweep, SWEEP_JOB } from './reminders.ts';
 import type { DepartmentEvaluation, PolicyEvaluation } from './queries.ts';
 
 // P-8 政策评估 with real data flowing (publish → match → push → batch → pay; application → approval → pay)
@@ -14,7 +15,7 @@ import type { DepartmentEvaluation, PolicyEvaluation } from './queries.ts';
 let t: TestApp;
 const as: Record<string, Session> = {};
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const today = shanghaiToday();
+const today = todayInShanghai();
 const year = today.slice(0, 4);
 let three: string[] = []; // the demo enterprise and two others, the only ones eligible for our policies
 let autoId = 0;

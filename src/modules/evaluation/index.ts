@@ -3,7 +3,7 @@ import { evaluationMigrations } from './migrations.ts';
 import { reminderBootstrap, sweepJob, SWEEP_JOB } from './reminders.ts';
 import { evaluationRoutes } from './routes.ts';
 
-export { runReminderSweep, scheduleSweep, shanghaiToday, SWEEP_JOB, KIND_REVIEW, KIND_WINDOW, type SweepResult } from './reminders.ts';
+export { runReminderSweep, scheduleSweep, sendStaffMessages, SWEEP_JOB, KIND_REVIEW, KIND_WINDOW, type SweepResult } from './reminders.ts';
 export { evaluateDepartments, evaluatePolicies, type DepartmentEvaluation, type PolicyEvaluation } from './queries.ts';
 
 /** 政策评估 (SPEC P-8) and durable reminders (P-6 second part): window-closing reminders to enterprises, review-deadline reminders to departments. */

@@ -1,7 +1,9 @@
 import { appendAudit, SYSTEM_ACTOR } from '../../platform/audit.ts';
 import type { Db, Executor, Tx } from '../../platform/db/schema.ts';
 import { scheduleJob, type JobHandler } from '../../platform/jobs.ts';
+import { todayInShanghai } from '../../platform/clock.ts';
 import { appliedEnterprises, pendingReviews } from '../applications/index.ts';
+import { currentCalendar, type StaffMessage } from '../calendar/index.ts';
 import { sendEnterpriseMessages } from '../notifications/index.ts';
 import { eligibleEnterprises, openApplyWindows } from '../policies/index.ts';
 import { nextDay, REVIEW_STAGES, stageFor, sweepTime, WINDOW_STAGES, workdaysLeft } from './domain/reminders.ts';
@@ -23,9 +25,9 @@ export interface SweepResult {
   reviewReminders: number;
 }
 
-/** Today's date in Asia/Shanghai. */
-export function shanghaiToday(now: Date = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+/** Messages to departments' staff (部门提醒), in the caller's transaction: reminders here, moved deadlines from the calendar module. */
+export async function sendStaffMessages(tx: Executor, messages: readonly StaffMessage[]): Promise<void> {
+  for (let i = 0; i < messages.length; i += 1000) await tx.insertInto('staff_messages').values(messages.slice(i, i + 1000)).execute();
 }
 
 /** Records the keys not sent before and returns them; in the caller's transaction. */
@@ -52,15 +54,17 @@ async function claimKeys(tx: Executor, kind: string, day: string, keys: readonly
  * the reviewing department.
  */
 export async function runReminderSweep(tx: Tx, today: string): Promise<SweepResult> {
+  // The calendar in effect, with any year loaded at run time (read in this transaction).
+  const calendar = await currentCalendar(tx, { fresh: true });
   let windowReminders = 0;
   for (const p of await openApplyWindows(tx, today)) {
-    const stage = stageFor(p.applyTo, today, WINDOW_STAGES);
+    const stage = stageFor(p.applyTo, today, WINDOW_STAGES, calendar);
     if (stage === null) continue;
     const applied = await appliedEnterprises(tx, p.id);
     const targets = (await eligibleEnterprises(tx, p.id, p.version)).filter((u) => !applied.has(u));
     const keyOf = (uscc: string) => `window:${p.id}:${p.applyTo}:${stage}:${uscc}`;
     const fresh = await claimKeys(tx, KIND_WINDOW, today, targets.map(keyOf));
-    const left = workdaysLeft(p.applyTo, today);
+    const left = workdaysLeft(p.applyTo, today, calendar);
     const when = left === 0 ? '今天截止' : `还剩 ${left} 个工作日`;
     const msgs = targets
       .filter((u) => fresh.has(keyOf(u)))
@@ -71,16 +75,14 @@ export async function runReminderSweep(tx: Tx, today: string): Promise<SweepResu
 
   let reviewReminders = 0;
   for (const a of await pendingReviews(tx, today)) {
-    const stage = stageFor(a.reviewDue, today, REVIEW_STAGES);
+    const stage = stageFor(a.reviewDue, today, REVIEW_STAGES, calendar);
     if (stage === null) continue;
     const key = `review:${a.id}:${a.reviewDue}:${stage}`;
     if (!(await claimKeys(tx, KIND_REVIEW, today, [key])).has(key)) continue;
-    const left = workdaysLeft(a.reviewDue, today);
+    const left = workdaysLeft(a.reviewDue, today, calendar);
     const when = left === 0 ? '今天到期' : `还剩 ${left} 个工作日`;
-    await tx
-      .insertInto('staff_messages')
-      .values({ department: a.department, kind: KIND_REVIEW, title: `审核即将到期：${a.policyTitle}`, body: `${a.enterpriseName} 的申报（编号 ${a.id}）审核期限为 ${a.reviewDue}（${when}），请及时审核。`, link: `/applications/${a.id}` })
-      .execute();
+    const provisional = a.reviewDueProvisional ? '，暂定：该年放假安排尚未载入' : '';
+    await sendStaffMessages(tx, [{ department: a.department, kind: KIND_REVIEW, title: `审核即将到期：${a.policyTitle}`, body: `${a.enterpriseName} 的申报（编号 ${a.id}）审核期限为 ${a.reviewDue}（${when}${provisional}），请及时审核。`, link: `/applications/${a.id}` }]);
     reviewReminders++;
   }
   // One audit record per sweep that sent anything (the messages themselves are the detail).
@@ -99,7 +101,7 @@ export function scheduleSweep(db: Executor, day: string): Promise<number | null>
  */
 export const sweepJob: JobHandler = async (payload, tx) => {
   const { day } = payload as { day: string };
-  const clock = shanghaiToday();
+  const clock = todayInShanghai();
   const today = day > clock ? day : clock;
   await runReminderSweep(tx, today);
   await scheduleSweep(tx, nextDay(today));
@@ -110,7 +112,7 @@ export function reminderBootstrap(db: Db, log: { warn(obj: unknown, msg: string)
   let pending: Promise<unknown> | null = null;
   return {
     start() {
-      pending = scheduleSweep(db, shanghaiToday()).catch((err: unknown) => log.warn({ err }, 'could not schedule the reminder sweep'));
+      pending = scheduleSweep(db, todayInShanghai()).catch((err: unknown) => log.warn({ err }, 'could not schedule the reminder sweep'));
     },
     async stop() {
       await pending;

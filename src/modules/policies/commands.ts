@@ -14,6 +14,7 @@ import { checkContent, type PolicyContent } from './domain/content.ts';
 import { nextStatus, STATUS_LABELS, type PolicyAction } from './domain/lifecycle.ts';
 import { plainText, sanitizePolicyHtml } from './domain/sanitize.ts';
 import type { PolicyStatus } from './migrations.ts';
+import { todayInShanghai } from '../../platform/clock.ts';
 
 export const EXPIRE_JOB = 'policy.expire';
 export const MATCH_JOB = 'policy.match';
@@ -131,7 +132,7 @@ export async function transition(db: Db, actor: Actor, user: AuthUser | null, id
  * near miss, stored per version, with the difference from the previous run
  * kept (it drives pushes, P-6).
  */
-export async function recomputeMatches(tx: Executor, policyId: number, version: number, today = new Date().toISOString().slice(0, 10)): Promise<{ eligible: number; unknown: number; near: number; newlyEligible: string[] }> {
+export async function recomputeMatches(tx: Executor, policyId: number, version: number, today = todayInShanghai()): Promise<{ eligible: number; unknown: number; near: number; newlyEligible: string[] }> {
   // Runs inside the caller's transaction (the durable job's, or the seed's): one session on PGlite.
   const v = await tx.selectFrom('policy_versions').select('content').where('policy_id', '=', policyId).where('version', '=', version).executeTakeFirstOrThrow();
   const content = v.content as unknown as PolicyContent;

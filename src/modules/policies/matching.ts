@@ -5,6 +5,7 @@ import type { Executor } from '../../platform/db/schema.ts';
 import { findEnterprise, PER_ENTERPRISE_TEXT, rowToFlat, rulesCatalog, scanEnterpriseRecords } from '../enterprises/index.ts';
 import { preparePolicies, type PolicySet } from './policy-set.ts';
 import { activePolicies } from './queries.ts';
+import { shanghaiDate } from '../../platform/clock.ts';
 
 /**
  * The matching service (P-4, issue 5 item 5): the active policies kept compiled
@@ -91,7 +92,7 @@ export class MatchingService {
     if (this.opts.today) return this.opts.today();
     const now = Date.now();
     if (now - this.todayAt >= 1000) {
-      this.todayIs = new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
+      this.todayIs = shanghaiDate(now);
       this.todayAt = now;
     }
     return this.todayIs;

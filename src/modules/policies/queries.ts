@@ -5,6 +5,7 @@ import { DEFAULT_SEARCH_COLUMNS, highlight, parseSearchQuery, searchWithFallback
 import type { PolicyContent } from './domain/content.ts';
 import { STATUS_LABELS } from './domain/lifecycle.ts';
 import type { PolicyStatus } from './migrations.ts';
+import { todayInShanghai } from '../../platform/clock.ts';
 
 export interface PolicyFilter {
   q?: string;
@@ -52,7 +53,7 @@ export async function listPolicies(
   db: Executor,
   user: AuthUser | null,
   f: PolicyFilter & { page: number; pageSize: number },
-  today = new Date().toISOString().slice(0, 10),
+  today = todayInShanghai(),
 ): Promise<{ items: Array<PolicySummary & { highlight?: HighlightSegment[] }>; total: number; searchMode?: string }> {
   let q = db.selectFrom('policies');
   const v = visibility(user);

@@ -12,6 +12,7 @@ import { CATEGORIES, MAX_TEXT, type PolicyContent } from './domain/content.ts';
 import type { PolicyAction } from './domain/lifecycle.ts';
 import type { PolicyStatus } from './migrations.ts';
 import { canSeePolicy, cleanupList, listPolicies, toSummary } from './queries.ts';
+import { todayInShanghai } from '../../platform/clock.ts';
 
 const DateStr = Type.Union([Type.Null(), Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })]);
 const Content = Type.Object(
@@ -76,7 +77,7 @@ function toContent(b: ContentBody): PolicyContent {
   };
 }
 
-const today = (): string => new Date().toISOString().slice(0, 10);
+const today = todayInShanghai;
 
 export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { db } = ctx;

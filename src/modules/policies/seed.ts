@@ -4,11 +4,12 @@ import type { Db } from '../../platform/db/schema.ts';
 import { createPolicy, EXPIRE_JOB, MATCH_JOB, recomputeMatches, transition } from './commands.ts';
 import type { PolicyContent } from './domain/content.ts';
 import { DEMO_POLICIES } from './domain/demo-policies.ts';
+import { todayInShanghai } from '../../platform/clock.ts';
 
 const SEEDER: AuthUser = { id: 0, username: 'system', displayName: '系统', role: 'admin', department: null, street: null, uscc: null };
 
 /** Demo catalogue (issue 5 item 2): created, reviewed and published like any policy; past ones expired. Idempotent. */
-export async function seedDemoPolicies(db: Db, log: (line: string) => void, today = new Date().toISOString().slice(0, 10)): Promise<void> {
+export async function seedDemoPolicies(db: Db, log: (line: string) => void, today = todayInShanghai()): Promise<void> {
   let created = 0;
   for (const d of DEMO_POLICIES) {
     const exists = await db.selectFrom('policies').select('id').where('code', '=', d.code).executeTakeFirst();

@@ -1,17 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCalendar } from '../../../core/calendar/index.ts';
-import { dueDate, isOverdue, shanghaiDate, workdaysLeft } from './deadlines.ts';
+import { dueDate, isOverdue, workdaysLeft } from './deadlines.ts';
 import { missingMaterials, formProblems, prefillForm } from './form.ts';
 import { nextStatus, TRANSITIONS, type ApplicationAction, type ApplicationStatus } from './state.ts';
 
 describe('deadlines in working days (F-9 calendar)', () => {
   it('skips the 国庆 holiday and counts the make-up Saturday: 10 working days from 2026-09-29 is 2026-10-19', () => {
     // 09-30 (1) · 10-01…10-07 国庆 · 10-08 (2) 10-09 (3) 10-10 Sat 调休上班 (4) · 10-12…10-16 (5–9) · 10-19 (10)
-    expect(dueDate(defaultCalendar, '2026-09-29', 10)).toBe('2026-10-19');
+    expect(dueDate(defaultCalendar, '2026-09-29', 10)).toEqual({ date: '2026-10-19', provisional: false });
     // Without the holiday the same count would end two weeks earlier.
-    expect(dueDate(defaultCalendar, '2026-09-01', 10)).toBe('2026-09-15');
+    expect(dueDate(defaultCalendar, '2026-09-01', 10).date).toBe('2026-09-15');
     // 5 working days of supplement from the last day before the holiday.
-    expect(dueDate(defaultCalendar, '2026-09-30', 5)).toBe('2026-10-13');
+    expect(dueDate(defaultCalendar, '2026-09-30', 5).date).toBe('2026-10-13');
+  });
+
+  it('runs into a year without data Monday–Friday and says so (暂定) instead of failing (F-9)', () => {
+    // Submitted 2026-12-18: 12-21…12-25, 12-28…12-31 (9 working days of 2026), then Friday 2027-01-01 on the Monday–Friday rule.
+    expect(dueDate(defaultCalendar, '2026-12-18', 10)).toEqual({ date: '2027-01-01', provisional: true });
+    expect(workdaysLeft(defaultCalendar, '2027-01-01', '2026-12-31')).toBe(1);
+    expect(workdaysLeft(defaultCalendar, '2027-01-01', '2027-01-05')).toBe(-2);
   });
 
   it('is overdue only after the deadline day, and counts the working days left', () => {
@@ -21,11 +28,6 @@ describe('deadlines in working days (F-9 calendar)', () => {
     expect(workdaysLeft(defaultCalendar, '2026-10-19', '2026-10-19')).toBe(0);
     expect(workdaysLeft(defaultCalendar, '2026-10-19', '2026-09-29')).toBe(10);
     expect(workdaysLeft(defaultCalendar, '2026-10-19', '2026-10-21')).toBe(-2);
-  });
-
-  it('takes today in Asia/Shanghai', () => {
-    expect(shanghaiDate(new Date('2026-11-24T16:30:00Z'))).toBe('2026-11-25');
-    expect(shanghaiDate(new Date('2026-11-24T15:59:59Z'))).toBe('2026-11-24');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { WorkdayCalendar } from '../../../core/calendar/index.ts';
+import type { ProvisionalDate, WorkdayCalendar } from '../../../core/calendar/index.ts';
 
 /**
  * Step deadlines in working days (F-9 calendar; F-8 deadlines stored with the
@@ -11,8 +11,13 @@ import type { WorkdayCalendar } from '../../../core/calendar/index.ts';
 export const DEFAULT_REVIEW_DAYS = 10;
 export const DEFAULT_SUPPLEMENT_DAYS = 5;
 
-export function dueDate(calendar: WorkdayCalendar, startDate: string, workdays: number): string {
-  return calendar.addWorkdays(startDate, workdays);
+/**
+ * The deadline `workdays` working days after `startDate`. Where the count runs
+ * into a year without calendar data it goes on Monday–Friday and the result is
+ * provisional (暂定, F-9), to be recomputed when that year is loaded.
+ */
+export function dueDate(calendar: WorkdayCalendar, startDate: string, workdays: number): ProvisionalDate {
+  return calendar.addWorkdaysProvisional(startDate, workdays);
 }
 
 /** True when `today` is after the deadline. */
@@ -20,13 +25,12 @@ export function isOverdue(deadline: string | null, today: string): boolean {
   return deadline !== null && today > deadline;
 }
 
-/** Today's date in Asia/Shanghai (UTC+8, no daylight saving). */
-export function shanghaiDate(now: Date = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-/** Working days left after today up to the deadline (0 on the day itself, negative when overdue). */
+/**
+ * Working days left after today up to the deadline (0 on the day itself,
+ * negative when overdue); Monday–Friday in a year without data, like the deadline itself.
+ */
 export function workdaysLeft(calendar: WorkdayCalendar, deadline: string, today: string): number {
-  if (today <= deadline) return calendar.workdaysBetween(today, deadline) - (calendar.isWorkday(today) ? 1 : 0);
-  return -(calendar.workdaysBetween(deadline, today) - (calendar.isWorkday(deadline) ? 1 : 0));
+  const [from, to] = today <= deadline ? [today, deadline] : [deadline, today];
+  const n = calendar.workdaysBetweenProvisional(from, to).workdays - (calendar.isWorkdayProvisional(from).workday ? 1 : 0);
+  return today <= deadline ? n : -n;
 }

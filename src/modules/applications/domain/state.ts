@@ -20,8 +20,10 @@ export const STATUS_LABELS: Record<ApplicationStatus, string> = {
   rejected: '未通过',
 };
 
-export const ACTION_LABELS: Record<ApplicationAction | 'create', string> = {
+export const ACTION_LABELS: Record<ApplicationAction | 'create' | 'recompute', string> = {
   create: '填报',
+  /** The system recomputed a provisional (暂定) deadline after a calendar year was loaded (F-9). */
+  recompute: '期限重算',
   submit: '提交申报',
   return: '退回补正',
   approve: '审核通过',

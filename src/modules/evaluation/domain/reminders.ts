@@ -1,4 +1,4 @@
-import { CalendarError, defaultCalendar, toEpochDay, type WorkdayCalendar } from '../../../core/calendar/index.ts';
+import { defaultCalendar, type WorkdayCalendar } from '../../../core/calendar/index.ts';
 
 /**
  * Reminder planning (P-6 second part), pure: time is an argument.
@@ -13,22 +13,12 @@ export const REVIEW_STAGES = [3, 1] as const;
 
 /**
  * Working days after `today` up to and including `deadline` (0 on the day
- * itself). A year without holiday data falls back to Monday–Friday counting
- * rather than failing the sweep.
+ * itself). A year without holiday data counts Monday–Friday, as provisional
+ * deadlines do (F-9), rather than failing the sweep.
  */
 export function workdaysLeft(deadline: string, today: string, calendar: WorkdayCalendar = defaultCalendar): number {
   if (deadline < today) return -1;
-  try {
-    return calendar.workdaysBetween(today, deadline) - (calendar.isWorkday(today) ? 1 : 0);
-  } catch (e) {
-    if (!(e instanceof CalendarError)) throw e;
-    let n = 0;
-    for (let d = toEpochDay(today) + 1; d <= toEpochDay(deadline); d++) {
-      const wd = (((d + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
-      if (wd !== 0 && wd !== 6) n++;
-    }
-    return n;
-  }
+  return calendar.workdaysBetweenProvisional(today, deadline).workdays - (calendar.isWorkdayProvisional(today).workday ? 1 : 0);
 }
 
 /** The stage due for a deadline on `today`, or null (too early or past). */

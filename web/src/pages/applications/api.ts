@@ -21,6 +21,8 @@ export interface ApplicationSummary {
   amountFen: number | null;
   submittedAt: string | null;
   deadline: string | null;
+  /** 暂定: the deadline runs into a year whose holiday schedule is not loaded yet (counted Monday–Friday). */
+  deadlineProvisional: boolean;
   overdue: boolean;
   updatedAt: string;
 }
@@ -47,6 +49,7 @@ export interface TimelineStep {
   at: string | null;
   by: string | null;
   deadline: string | null;
+  deadlineProvisional: boolean;
   workdaysLeft: number | null;
   note: string | null;
 }
@@ -63,6 +66,7 @@ export interface TimelineEvent {
   note: string | null;
   amountFen: number | null;
   deadline: string | null;
+  deadlineProvisional: boolean;
 }
 
 export interface ApplicationFile {
@@ -81,7 +85,9 @@ export interface ApplicationDetail extends ApplicationSummary {
   form: ApplicationForm;
   reason: string | null;
   reviewDue: string | null;
+  reviewDueProvisional: boolean;
   supplementDue: string | null;
+  supplementDueProvisional: boolean;
   decidedAt: string | null;
   createdAt: string | null;
   editable: boolean;
@@ -91,7 +97,7 @@ export interface ApplicationDetail extends ApplicationSummary {
   files: ApplicationFile[];
   budget: { budgetFen: number | null; approvedFen: number; remainingFen: number | null } | null;
   payment: { amountFen: number; paidAt: string; batchId: number } | null;
-  timeline: { current: { key: string; title: string; deadline: string | null; workdaysLeft: number | null }; steps: TimelineStep[]; events: TimelineEvent[] };
+  timeline: { current: { key: string; title: string; deadline: string | null; deadlineProvisional: boolean; workdaysLeft: number | null }; steps: TimelineStep[]; events: TimelineEvent[] };
 }
 
 export interface ApplicationFilter {

@@ -2,8 +2,9 @@ import { Card, Flex, Steps, Timeline, Typography } from 'antd';
 import { formatDateTime } from '../../../app/format';
 import type { ApplicationDetail, TimelineStep } from '../api';
 import { useAppText, yuan } from '../i18n';
+import { ProvisionalTag } from './ProvisionalTag';
 
-function DeadlineText({ deadline, left }: { deadline: string | null; left: number | null }) {
+function DeadlineText({ deadline, left, provisional }: { deadline: string | null; left: number | null; provisional: boolean }) {
   const { tx } = useAppText();
   if (!deadline) return null;
   const suffix = left === null ? '' : left > 0 ? tx('daysLeft', { n: left }) : left === 0 ? tx('dueToday') : tx('daysOver', { n: -left });
@@ -11,6 +12,7 @@ function DeadlineText({ deadline, left }: { deadline: string | null; left: numbe
     <Typography.Text type={left !== null && left < 0 ? 'danger' : 'warning'} data-testid="step-deadline">
       {tx('deadline', { date: deadline })}
       {suffix}
+      <ProvisionalTag show={provisional} />
     </Typography.Text>
   );
 }
@@ -21,7 +23,7 @@ function StepDescription({ step }: { step: TimelineStep }) {
       {step.at ? <Typography.Text type="secondary">{formatDateTime(step.at)}</Typography.Text> : null}
       {step.by ? <Typography.Text type="secondary">{step.by}</Typography.Text> : null}
       {step.note ? <Typography.Text>{step.note}</Typography.Text> : null}
-      <DeadlineText deadline={step.deadline} left={step.workdaysLeft} />
+      <DeadlineText deadline={step.deadline} left={step.workdaysLeft} provisional={step.deadlineProvisional} />
     </Flex>
   );
 }
@@ -35,7 +37,7 @@ export function ApplicationProgress({ app }: { app: ApplicationDetail }) {
     <Card title={tx('progress')} data-testid="application-progress">
       <Flex vertical gap={16}>
         <Typography.Text strong data-testid="current-step">
-          {tx('current', { step: current.title })} <DeadlineText deadline={current.deadline} left={current.workdaysLeft} />
+          {tx('current', { step: current.title })} <DeadlineText deadline={current.deadline} left={current.workdaysLeft} provisional={current.deadlineProvisional} />
         </Typography.Text>
         <Steps
           current={currentIndex}
@@ -57,7 +59,12 @@ export function ApplicationProgress({ app }: { app: ApplicationDetail }) {
                 <Typography.Text type="secondary">{formatDateTime(e.at)}</Typography.Text>
                 {e.note ? <Typography.Text>{e.note}</Typography.Text> : null}
                 {e.amountFen !== null ? <Typography.Text>{tx('approvedAlert', { amount: yuan(e.amountFen) })}</Typography.Text> : null}
-                {e.deadline ? <Typography.Text type="secondary">{tx('deadline', { date: e.deadline })}</Typography.Text> : null}
+                {e.deadline ? (
+                  <Typography.Text type="secondary">
+                    {tx('deadline', { date: e.deadline })}
+                    <ProvisionalTag show={e.deadlineProvisional} />
+                  </Typography.Text>
+                ) : null}
               </Flex>
             ),
           }))}

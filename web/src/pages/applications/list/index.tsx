@@ -9,6 +9,7 @@ import { useI18n } from '../../../app/i18n';
 import { listPagination, useListParams } from '../../../app/list-params';
 import { PageHeader } from '../../../app/PageHeader';
 import { APPLICATION_STATUSES, applicationKeys, listApplications, type ApplicationStatus, type ApplicationSummary } from '../api';
+import { ProvisionalTag } from '../components/ProvisionalTag';
 import { STATUS_COLORS, useAppText, yuan } from '../i18n';
 
 /**
@@ -42,6 +43,7 @@ function ApplicationList({ review }: { review: boolean }) {
         d ? (
           <Flex gap={4} align="center">
             <span>{d}</span>
+            <ProvisionalTag show={row.deadlineProvisional} />
             {row.overdue ? <Tag color="red">{tx('overdue')}</Tag> : null}
           </Flex>
         ) : (

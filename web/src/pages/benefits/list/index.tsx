@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useSession } from '../../../app/auth';
 import { errorText } from '../../../app/errors';
-import { formatDateTime } from '../../../app/format';
+import { formatDateTime, shanghaiYear } from '../../../app/format';
 import { useI18n } from '../../../app/i18n';
 import { listPagination, useListParams } from '../../../app/list-params';
 import { PageHeader } from '../../../app/PageHeader';
@@ -45,7 +45,7 @@ function ComputeDialog({ open, onClose }: { open: boolean; onClose: () => void }
       okButtonProps={{ 'data-testid': 'benefits-compute-ok' } as ButtonProps}
     >
       {compute.isError ? <Alert type="error" showIcon style={{ marginBottom: 16 }} title={errorText(compute.error, lang, t)} /> : null}
-      <Form form={form} layout="vertical" name="benefit-compute" preserve={false} onFinish={(v) => compute.mutate(v)} initialValues={{ period: String(new Date().getFullYear()) }}>
+      <Form form={form} layout="vertical" name="benefit-compute" preserve={false} onFinish={(v) => compute.mutate(v)} initialValues={{ period: shanghaiYear() }}>
         <Form.Item name="policyId" label={t('pages.benefits.policy')} rules={[{ required: true, message: t('pages.benefits.policyRequired') }]}>
           <Select
             data-testid="benefits-policy-select"
