@@ -1,12 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AuthUser } from '../../platform/access.ts';
-import { appendAudit } from '../../platform/audit.ts';
+import { actorOf, appendAudit } from '../../platform/audit.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import { checkUploadType, FileStore, KNOWN_UPLOAD_TYPES } from '../../platform/files.ts';
 import { idempotentReply } from '../../platform/idempotency.ts';
 import type { AppContext } from '../../platform/module.ts';
-import { act, actorOf, addFile, createApplication, loadApplyPolicy, loadVisible, removeFile, updateForm } from './commands.ts';
+import { act, addFile, createApplication, loadApplyPolicy, loadVisible, removeFile, updateForm } from './commands.ts';
 import { shanghaiDate } from './domain/deadlines.ts';
 import type { ApplicationAction, ApplicationStatus } from './domain/state.ts';
 import { applicationDetail, listApplications } from './queries.ts';

@@ -1,15 +1,12 @@
 import { sql } from 'kysely';
 import { evaluateBenefit, preparePolicySet, type BenefitFormula, type Rule } from '../../core/rules/index.ts';
 import type { AuthUser } from '../../platform/access.ts';
-import { appendAudit, type Actor } from '../../platform/audit.ts';
+import { actorOf, appendAudit, type Actor } from '../../platform/audit.ts';
 import type { Db, Executor, Tx } from '../../platform/db/schema.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import { allEnterpriseRecords, rulesCatalog } from '../enterprises/index.ts';
 import { BATCH_STATUS_LABELS, isPeriod, nextBatchStatus, paymentRef, planItems, totalsOf, type BatchAction, type BatchStatus, type Candidate } from './domain/batch.ts';
 
-export function actorOf(user: AuthUser): Actor {
-  return { userId: user.id, username: user.username, role: user.role };
-}
 
 /** Admin, and staff of the policy's department (谁制订、谁兑付), compute, approve and pay its batches. */
 export function canManage(user: AuthUser, department: string): boolean {

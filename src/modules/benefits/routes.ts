@@ -3,9 +3,10 @@ import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import type { AuthUser } from '../../platform/access.ts';
 import { Errors } from '../../platform/errors.ts';
+import { actorOf } from '../../platform/audit.ts';
 import type { AppContext } from '../../platform/module.ts';
 import { assertCanSee, findEnterprise } from '../enterprises/index.ts';
-import { actorOf, approveBatch, canManage, computeBatch, payBatch } from './commands.ts';
+import { approveBatch, canManage, computeBatch, payBatch } from './commands.ts';
 import { PERIOD_RE, type BatchStatus, type ItemState } from './domain/batch.ts';
 import { batchItems, getBatch, ledgerForEnterprise, listBatches } from './queries.ts';
 

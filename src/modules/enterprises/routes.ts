@@ -5,7 +5,7 @@ import QRCode from 'qrcode';
 import { findIndustry } from '../../core/codes/industry.ts';
 import { findDistrict, findTownship } from '../../core/codes/divisions.ts';
 import type { AuthUser } from '../../platform/access.ts';
-import { appendAudit, type Actor } from '../../platform/audit.ts';
+import { actorOf, appendAudit } from '../../platform/audit.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import { signingKey } from '../../platform/keys.ts';
 import type { AppContext, EnterprisePageSection } from '../../platform/module.ts';
@@ -44,9 +44,6 @@ const EnterpriseBody = Type.Record(Type.String({ maxLength: 41 }), Type.Unknown(
 const CODE_TTL_SEC = 365 * 24 * 3600;
 const EXPORT_LIMIT = 1_000_000;
 
-function actorOf(user: AuthUser): Actor {
-  return { userId: user.id, username: user.username, role: user.role };
-}
 
 function originOf(req: FastifyRequest): string {
   return `${req.protocol}://${req.host}`;

@@ -1,5 +1,6 @@
 import type { ModuleManifest } from '../../platform/module.ts';
-import { actorOf, checkCredentials, createApiToken, createUser, setPassword } from './commands.ts';
+import { actorOf } from '../../platform/audit.ts';
+import { checkCredentials, createApiToken, createUser, setPassword } from './commands.ts';
 import { listUsers } from './queries.ts';
 import { userRoutes } from './routes.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedUsers } from './seed.ts';

@@ -3,12 +3,13 @@ import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { ROLE_LABELS, ROLES, type AuthUser, type Role } from '../../platform/access.ts';
 import { LoginThrottle } from '../../platform/auth/rate-limit.ts';
+import { actorOf } from '../../platform/audit.ts';
 import type { AppContext } from '../../platform/module.ts';
 import { AppError } from '../../platform/errors.ts';
 import { SESSION_COOKIE } from '../../platform/http.ts';
 import { enterpriseName } from '../enterprises/index.ts';
 import { orgUnitName } from '../org/index.ts';
-import { actorOf, changeOwnPassword, checkCredentials, closeSession, createApiToken, createUser, openSession } from './commands.ts';
+import { changeOwnPassword, checkCredentials, closeSession, createApiToken, createUser, openSession } from './commands.ts';
 import { toPublicUser, USERNAME_PATTERN } from './domain.ts';
 import { listUsers, type UserFilter } from './queries.ts';
 
