@@ -13,9 +13,10 @@ import { addAttribute, loadCatalog } from './catalog.ts';
 import { importEnterprises, saveEnterprise } from './commands.ts';
 import { signEnterpriseCode, verifyEnterpriseCode } from './domain/enterprise-code.ts';
 import { enterpriseHistory, listEnterprises, toView, type EnterpriseFilter } from './queries.ts';
-import { assertCanSee, seesPersonalData } from './scope.ts';
+import { enterpriseMask, personalAttributes } from './masking.ts';
+import { assertCanSee } from './scope.ts';
 import { errorReportXlsx, MAX_IMPORT_BYTES, toCsv, toXlsx } from './spreadsheet.ts';
-import { findEnterprise } from './store.ts';
+import { findEnterprise, rowToFlat } from './store.ts';
 
 const USCC_PARAM = Type.Object({ uscc: Type.String({ pattern: '^[0-9A-Za-z]{18}$' }) });
 const Filter = {
@@ -35,6 +36,7 @@ const AttributeBody = Type.Object(
     unit: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 10 })])),
     options: Type.Optional(Type.Union([Type.Null(), Type.Array(Type.String({ maxLength: 40 }), { maxItems: 200 })])),
     description: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 500 })])),
+    personal: Type.Optional(Type.Boolean({ description: '个人信息（如姓名、身份证号）：除管理员和企业本身外脱敏显示；须为文本类型' })),
   },
   { additionalProperties: false },
 );
@@ -59,6 +61,7 @@ async function loadVisible(ctx: AppContext, user: AuthUser, uscc: string) {
 export async function enterpriseRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { db } = ctx;
   const district = '310112';
+  const personal = async () => personalAttributes(await loadCatalog(db));
   await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 5 } });
 
   app.get('/enterprises', { config: { access: 'authenticated' }, schema: { tags: ['enterprises'], summary: '企业名录（按数据范围）', querystring: ListQuery } }, async (req) => {
@@ -79,20 +82,20 @@ export async function enterpriseRoutes(app: FastifyInstance, ctx: AppContext): P
 
   app.get('/enterprises/:uscc', { config: { access: 'authenticated' }, schema: { tags: ['enterprises'], summary: '企业详情', params: USCC_PARAM } }, async (req) => {
     const row = await loadVisible(ctx, req.user!, (req.params as { uscc: string }).uscc);
-    return toView(row, req.user!);
+    return toView(row, req.user!, await personal());
   });
 
   app.get('/enterprises/:uscc/history', { config: { access: 'authenticated' }, schema: { tags: ['enterprises'], summary: '企业信息变更记录', params: USCC_PARAM } }, async (req) => {
     const row = await loadVisible(ctx, req.user!, (req.params as { uscc: string }).uscc);
-    return { items: maskHistory(await enterpriseHistory(db, row.uscc), seesPersonalData(req.user, row.uscc)) };
+    return { items: maskHistory(await enterpriseHistory(db, row.uscc), req.user!, row.uscc, await personal()) };
   });
 
   // 一企一页 (E-3): profile, attributes, sections other modules register, history.
   app.get('/enterprises/:uscc/page', { config: { access: 'authenticated' }, schema: { tags: ['enterprises'], summary: '一企一页', params: USCC_PARAM } }, async (req) => {
     const user = req.user!;
     const row = await loadVisible(ctx, user, (req.params as { uscc: string }).uscc);
-    const view = toView(row, user);
     const catalog = await loadCatalog(db);
+    const view = toView(row, user, personalAttributes(catalog));
     const attributes = [...catalog.values()].map((a) => ({
       key: a.key,
       label: a.label,
@@ -102,12 +105,14 @@ export async function enterpriseRoutes(app: FastifyInstance, ctx: AppContext): P
       value: a.builtin ? ((view as unknown as Record<string, unknown>)[a.key] ?? null) : (view.attrs[a.key] ?? null),
     }));
     const filled = (await Promise.all(ctx.contributions.enterprisePage.map((s) => s(ctx, row.uscc, user)))).filter((s): s is EnterprisePageSection => s !== null && s.items.length > 0);
-    return { enterprise: view, attributes, sections: filled, history: maskHistory(await enterpriseHistory(db, row.uscc, 50), seesPersonalData(user, row.uscc)) };
+    // Sections come from other modules: whatever they quote of this enterprise is masked by the same rule.
+    const sections = enterpriseMask(user, row.uscc, rowToFlat(row), personalAttributes(catalog)).quoted(filled);
+    return { enterprise: view, attributes, sections, history: maskHistory(await enterpriseHistory(db, row.uscc, 50), user, row.uscc, personalAttributes(catalog)) };
   });
 
   app.post('/enterprises', { config: { access: ['admin', 'dept'] }, schema: { tags: ['enterprises'], summary: '新增企业', body: EnterpriseBody } }, async (req, reply) => {
     const uscc = await saveEnterprise(db, req.user!, actorOf(req.user!), req.body as Record<string, unknown>, 'create', district);
-    return reply.status(201).send(toView((await findEnterprise(db, uscc))!, req.user!));
+    return reply.status(201).send(toView((await findEnterprise(db, uscc))!, req.user!, await personal()));
   });
 
   app.patch('/enterprises/:uscc', { config: { access: ['admin', 'dept', 'enterprise'] }, schema: { tags: ['enterprises'], summary: '更新企业信息（企业本身只能更新自报信息）', params: USCC_PARAM, body: EnterpriseBody } }, async (req) => {
@@ -116,7 +121,7 @@ export async function enterpriseRoutes(app: FastifyInstance, ctx: AppContext): P
     const body = req.body as Record<string, unknown>;
     if (body.uscc !== undefined && String(body.uscc).toUpperCase() !== row.uscc) throw Errors.validation('uscc', '统一社会信用代码不可修改');
     await saveEnterprise(db, user, actorOf(user), { ...body, uscc: row.uscc }, 'update', district);
-    return toView((await findEnterprise(db, row.uscc))!, user);
+    return toView((await findEnterprise(db, row.uscc))!, user, await personal());
   });
 
   app.post('/enterprises/import', { config: { access: ['admin', 'dept'] }, schema: { tags: ['enterprises'], summary: '导入企业（CSV / Excel，按统一社会信用代码更新或新增）', consumes: ['multipart/form-data'] } }, async (req) => {
@@ -142,7 +147,7 @@ export async function enterpriseRoutes(app: FastifyInstance, ctx: AppContext): P
     return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await errorReportXlsx(imp.errors, await loadCatalog(db)));
   });
 
-  app.get('/enterprise-attributes', { config: { access: 'authenticated' }, schema: { tags: ['enterprises'], summary: '企业属性目录' } }, async () => ({ items: [...(await loadCatalog(db)).values()].map(({ key, label, type, unit, options, description, builtin }) => ({ key, label, type, unit: unit ?? null, options: options ?? null, description: description ?? null, builtin })) }));
+  app.get('/enterprise-attributes', { config: { access: 'authenticated' }, schema: { tags: ['enterprises'], summary: '企业属性目录' } }, async () => ({ items: [...(await loadCatalog(db)).values()].map(({ key, label, type, unit, options, description, builtin, personal }) => ({ key, label, type, unit: unit ?? null, options: options ?? null, description: description ?? null, builtin, personal: personal === true })) }));
   app.post('/enterprise-attributes', { config: { access: ['admin'] }, schema: { tags: ['enterprises'], summary: '新增企业属性（政策规则可立即使用）', body: AttributeBody } }, async (req, reply) => {
     const def = await addAttribute(db, actorOf(req.user!), req.body as Parameters<typeof addAttribute>[2]);
     return reply.status(201).send(def);
@@ -201,7 +206,14 @@ export async function enterpriseRoutes(app: FastifyInstance, ctx: AppContext): P
   });
 }
 
-function maskHistory<T extends { changes: Array<{ field: string; before: unknown; after: unknown }> }>(items: T[], full: boolean): T[] {
-  if (full) return items;
-  return items.map((h) => ({ ...h, changes: h.changes.map((c) => (c.field === 'legalRep' ? { field: c.field, before: c.before ? '***' : null, after: c.after ? '***' : null } : c)) }));
+/** Change history with personal attributes' before and after masked by the one rule. */
+function maskHistory<T extends { changes: Array<{ field: string; before: unknown; after: unknown }> }>(items: T[], viewer: AuthUser, uscc: string, personal: ReadonlySet<string>): T[] {
+  return items.map((h) => ({
+    ...h,
+    changes: h.changes.map((c) => {
+      if (!personal.has(c.field)) return c;
+      const m = (v: unknown): unknown => enterpriseMask(viewer, uscc, { [c.field]: v }, personal).values[c.field];
+      return { field: c.field, before: m(c.before), after: m(c.after) };
+    }),
+  }));
 }

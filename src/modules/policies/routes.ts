@@ -4,9 +4,9 @@ import { compileMatchPlan, countResult, explainRule, matchColumns, readAttribute
 import { AppError, Errors } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/audit.ts';
 import type { AppContext } from '../../platform/module.ts';
-import { assertCanSee, findEnterprise, rowToFlat, rulesCatalog } from '../enterprises/index.ts';
+import { assertCanSee, enterpriseMask, findEnterprise, personalAttributes, rowToFlat, rulesCatalog } from '../enterprises/index.ts';
 import { DEFAULT_NEAR_MISS_LIMIT, policyCheckup, policyCheckupBytes } from './checkup.ts';
-import { matchingService } from './matching.ts';
+import { matchingService, type MatchingSnapshot } from './matching.ts';
 import { policyMatchRoutes } from './match-routes.ts';
 import { createPolicy, transition, updateDraft } from './commands.ts';
 import { CATEGORIES, MAX_TEXT, type PolicyContent } from './domain/content.ts';
@@ -137,30 +137,22 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
     );
   }
 
-  app.get(
-    '/policies/:id/matches',
-    { config: { access: ['admin', 'dept', 'leader'] }, schema: { tags: ['policies'], summary: '政策匹配的企业（按版本）', params: IdParams, querystring: Type.Object({ status: Type.Union([Type.Literal('eligible'), Type.Literal('unknown'), Type.Literal('near')], { default: 'eligible' }), page: Type.Integer({ minimum: 1, default: 1 }), pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }) } },
-    async (req) => {
-      const p = await loadVisible((req.params as { id: number }).id, req);
-      const q = req.query as { status: 'eligible' | 'unknown' | 'near'; page: number; pageSize: number };
-      const run = await db.selectFrom('policy_match_runs').selectAll().where('policy_id', '=', p.id).where('version', '=', p.published_version).orderBy('id', 'desc').limit(1).executeTakeFirst();
-      const base = db.selectFrom('policy_matches').where('policy_id', '=', p.id).where('version', '=', p.published_version).where('status', '=', q.status);
-      const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-      const rows = await base.select('uscc').orderBy('uscc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute();
-      return {
-        policyId: Number(p.id),
-        version: p.published_version,
-        counts: run ? { eligible: run.eligible, unknown: run.unknown, near: run.near, newlyEligible: run.newly_eligible.length, noLongerEligible: run.no_longer_eligible.length } : null,
-        total: Number(total),
-        items: rows.map((r) => r.uscc),
-      };
-    },
-  );
-
   // 政策体检 (P-4) — contract of issue 5.
   // Served from the matching service's memory: no database work per request beyond authentication.
   const matching = matchingService(db);
   matching.reportTo(app.log);
+  // Personal attributes (法定代表人 …) the active policies read, per snapshot: when there are none —
+  // the usual case — no explanation can quote one and the hot path below is untouched.
+  const personalReadsOf = new WeakMap<MatchingSnapshot, string[]>();
+  const personalReads = (snap: MatchingSnapshot): string[] => {
+    let r = personalReadsOf.get(snap);
+    if (!r) {
+      const personal = personalAttributes(snap.catalog);
+      r = snap.reads.filter((a) => personal.has(a));
+      personalReadsOf.set(snap, r);
+    }
+    return r;
+  };
   app.get(
     '/enterprises/:uscc/policy-checkup',
     {
@@ -185,6 +177,13 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
       const found = await matching.record(uscc, q.detail !== 'full' ? (s) => s.readsAndStreet : undefined);
       if (!found) throw Errors.notFound('企业');
       await assertCanSee(db, req.user!, { uscc, street: typeof found.record.street === 'string' ? found.record.street : null });
+      // SPEC §11: outcomes come from the true values; what the explanations quote of personal
+      // attributes is masked for viewers other than admin and the enterprise itself.
+      const personal = personalReads(found.snap);
+      if (personal.length > 0) {
+        const mask = enterpriseMask(req.user, uscc, found.record, personal);
+        if (mask.active) return mask.quoted(policyCheckup(found.snap, found.record, q));
+      }
       if (q.detail === 'full') return policyCheckup(found.snap, found.record, q);
       // The hot path: bytes put together from pieces encoded once (same answer as the object form, tested).
       return reply.type('application/json; charset=utf-8').send(policyCheckupBytes(found.snap, found.record, q));
@@ -210,7 +209,10 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
       if (body.uscc) {
         const row = await findEnterprise(db, body.uscc.toUpperCase());
         if (!row) throw Errors.notFound('企业');
-        explanation = explainRule(body.eligibility as Rule, rowToFlat(row), { catalog, today: today() });
+        await assertCanSee(db, req.user!, row);
+        const values = rowToFlat(row);
+        // The outcome from the true values; the personal ones it quotes masked (SPEC §11).
+        explanation = enterpriseMask(req.user, row.uscc, values, personalAttributes(catalog)).quoted(explainRule(body.eligibility as Rule, values, { catalog, today: today() }));
       }
       return { valid: true, matched, unknown, explanation };
     },
