@@ -33,6 +33,16 @@ interface PolicyInfo {
   benefit: BenefitFormula | null;
 }
 
+/**
+ * Checked before anything else is read about the policy (its status included): staff of
+ * another department get 403, or 404 for its drafts, which do not exist for them.
+ */
+async function assertCanManagePolicy(db: Executor, user: AuthUser, policyId: number): Promise<void> {
+  const p = await db.selectFrom('policies').select(['department', 'status']).where('id', '=', policyId).executeTakeFirst();
+  if (!p || (!canManage(user, p.department) && (p.status === 'draft' || p.status === 'review'))) throw Errors.notFound('政策', `政策 ${policyId} 不存在`);
+  assertCanManage(user, p.department);
+}
+
 /** The policy with its PUBLISHED version's content (every batch, match and payment names that version, P-1). */
 export async function loadPolicy(db: Executor, id: number): Promise<PolicyInfo> {
   const p = await db.selectFrom('policies').select(['id', 'title', 'department', 'mode', 'status', 'published_version']).where('id', '=', id).executeTakeFirst();
@@ -130,6 +140,7 @@ export interface BatchRef {
  */
 export async function computeBatch(db: Db, actor: Actor, user: AuthUser | null, input: { policyId: number; period: string; today?: string }): Promise<BatchRef> {
   checkPeriod(input.period);
+  if (user) await assertCanManagePolicy(db, user, input.policyId);
   const policy = await loadPolicy(db, input.policyId);
   if (user) assertCanManage(user, policy.department);
   const existing = await db.selectFrom('benefit_batches').select(['id', 'status']).where('policy_id', '=', policy.id).where('period', '=', input.period).executeTakeFirst();

@@ -17,7 +17,7 @@ export async function policyMatchRoutes(app: FastifyInstance, ctx: AppContext): 
   app.get(
     '/policies/:id/matches',
     {
-      config: { access: [...MATCH_VIEWERS] },
+      config: { access: [...MATCH_VIEWERS], scope: { param: 'id', owner: 'policy-internal' } },
       schema: {
         tags: ['policies'],
         summary: '政策匹配的企业（按版本；本部门政策）',
@@ -44,14 +44,14 @@ export async function policyMatchRoutes(app: FastifyInstance, ctx: AppContext): 
 
   app.get(
     '/policies/:id/matches/stats',
-    { config: { access: [...MATCH_VIEWERS] }, schema: { tags: ['policies'], summary: '可享企业统计：按街镇、按行业门类（本部门政策）', params: IdParams } },
+    { config: { access: [...MATCH_VIEWERS], scope: { param: 'id', owner: 'policy-internal' } }, schema: { tags: ['policies'], summary: '可享企业统计：按街镇、按行业门类（本部门政策）', params: IdParams } },
     async (req) => eligibleStats(db, await policyForMatchView(db, req.user!, (req.params as { id: number }).id)),
   );
 
   app.get(
     '/policies/:id/matches/enterprises',
     {
-      config: { access: [...MATCH_VIEWERS] },
+      config: { access: [...MATCH_VIEWERS], scope: { param: 'id', owner: 'policy-internal' } },
       schema: { tags: ['policies'], summary: '可享企业名单（分页，含名称、街镇、行业）', params: IdParams, querystring: Type.Object({ page: Type.Integer({ minimum: 1, default: 1 }), pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }) },
     },
     async (req) => {
@@ -63,7 +63,7 @@ export async function policyMatchRoutes(app: FastifyInstance, ctx: AppContext): 
 
   app.get(
     '/policies/:id/matches/export.xlsx',
-    { config: { access: [...MATCH_VIEWERS] }, schema: { tags: ['policies'], summary: '导出可享企业名单（Excel）', params: IdParams } },
+    { config: { access: [...MATCH_VIEWERS], scope: { param: 'id', owner: 'policy-internal' } }, schema: { tags: ['policies'], summary: '导出可享企业名单（Excel）', params: IdParams } },
     async (req, reply) => {
       const p = await policyForMatchView(db, req.user!, (req.params as { id: number }).id);
       const buf = await eligibleXlsx(db, p);
@@ -76,7 +76,7 @@ export async function policyMatchRoutes(app: FastifyInstance, ctx: AppContext): 
   app.post(
     '/policies/try-benefit',
     {
-      config: { access: ['admin', 'dept'] },
+      config: { access: ['admin', 'dept'], scope: { param: 'uscc', in: 'body', owner: 'enterprise' } },
       schema: {
         tags: ['policies'],
         summary: '试算享受金额（分）',

@@ -90,13 +90,13 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
     return p;
   }
 
-  app.get('/policies', { config: { access: 'public' }, schema: { tags: ['policies'], summary: '政策列表（公众只见已发布）', querystring: ListQuery } }, async (req) => {
+  app.get('/policies', { config: { access: 'public', scope: 'filtered' }, schema: { tags: ['policies'], summary: '政策列表（公众只见已发布）', querystring: ListQuery } }, async (req) => {
     return listPolicies(db, req.user, req.query as Static<typeof ListQuery> & { status?: PolicyStatus });
   });
 
-  app.get('/policies/cleanup', { config: { access: ['admin', 'dept', 'leader'] }, schema: { tags: ['policies'], summary: '已过期及 30 天内到期的政策（清理）' } }, async () => ({ items: await cleanupList(db, today()) }));
+  app.get('/policies/cleanup', { config: { access: ['admin', 'dept', 'leader'], scope: 'none' }, schema: { tags: ['policies'], summary: '已过期及 30 天内到期的政策（清理）' } }, async () => ({ items: await cleanupList(db, today()) }));
 
-  app.get('/policies/:id', { config: { access: 'public' }, schema: { tags: ['policies'], summary: '政策详情', params: IdParams } }, async (req) => {
+  app.get('/policies/:id', { config: { access: 'public', scope: { param: 'id', owner: 'policy' } }, schema: { tags: ['policies'], summary: '政策详情', params: IdParams } }, async (req) => {
     const p = await loadVisible((req.params as { id: number }).id, req);
     const versions = await db.selectFrom('policy_versions').select(['version', 'published_at', 'content_hash', 'published_by']).where('policy_id', '=', p.id).orderBy('version').execute();
     const published = p.published_version > 0 ? await db.selectFrom('policy_versions').select('content').where('policy_id', '=', p.id).where('version', '=', p.published_version).executeTakeFirst() : undefined;
@@ -110,14 +110,14 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
     };
   });
 
-  app.post('/policies', { config: { access: ['admin', 'dept'] }, schema: { tags: ['policies'], summary: '新建政策（草稿）', body: Content } }, async (req, reply) => {
+  app.post('/policies', { config: { access: ['admin', 'dept'], scope: { param: 'department', in: 'body', owner: 'department' } }, schema: { tags: ['policies'], summary: '新建政策（草稿）', body: Content } }, async (req, reply) => {
     const b = req.body as ContentBody;
     const code = b.code ?? `p-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
     const id = await createPolicy(db, req.user!, code, toContent(b));
     return reply.status(201).send({ id, code, status: 'draft' });
   });
 
-  app.patch('/policies/:id', { config: { access: ['admin', 'dept'] }, schema: { tags: ['policies'], summary: '修改草稿', params: IdParams, body: Content } }, async (req) => {
+  app.patch('/policies/:id', { config: { access: ['admin', 'dept'], scope: { param: 'id', owner: 'policy-internal' } }, schema: { tags: ['policies'], summary: '修改草稿', params: IdParams, body: Content } }, async (req) => {
     const id = (req.params as { id: number }).id;
     await loadVisible(id, req);
     await updateDraft(db, req.user!, id, toContent(req.body as ContentBody));
@@ -127,7 +127,7 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
   for (const action of ['submit', 'return', 'publish', 'withdraw'] as const satisfies readonly PolicyAction[]) {
     app.post(
       `/policies/:id/${action}`,
-      { config: { access: ['admin', 'dept'] }, schema: { tags: ['policies'], summary: { submit: '提交审核', return: '退回修改', publish: '审核通过并发布（生成不可变版本）', withdraw: '撤回' }[action], params: IdParams, body: Type.Optional(Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false })) } },
+      { config: { access: ['admin', 'dept'], scope: { param: 'id', owner: 'policy-internal' } }, schema: { tags: ['policies'], summary: { submit: '提交审核', return: '退回修改', publish: '审核通过并发布（生成不可变版本）', withdraw: '撤回' }[action], params: IdParams, body: Type.Optional(Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false })) } },
       async (req) => {
         const id = (req.params as { id: number }).id;
         await loadVisible(id, req);
@@ -156,7 +156,7 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
   app.get(
     '/enterprises/:uscc/policy-checkup',
     {
-      config: { access: 'authenticated' },
+      config: { access: 'authenticated', scope: { param: 'uscc', owner: 'enterprise' } },
       schema: {
         tags: ['policies'],
         summary: '政策体检：可享、差一点、待确认',
@@ -193,7 +193,7 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
   // 试算: test a draft rule against one enterprise and count today's matches, before publishing.
   app.post(
     '/policies/try',
-    { config: { access: ['admin', 'dept'] }, schema: { tags: ['policies'], summary: '试算申报条件', body: Type.Object({ eligibility: Type.Unknown(), uscc: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{18}$' })) }, { additionalProperties: false }) } },
+    { config: { access: ['admin', 'dept'], scope: { param: 'uscc', in: 'body', owner: 'enterprise' } }, schema: { tags: ['policies'], summary: '试算申报条件', body: Type.Object({ eligibility: Type.Unknown(), uscc: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{18}$' })) }, { additionalProperties: false }) } },
     async (req) => {
       const body = req.body as { eligibility: unknown; uscc?: string };
       const catalog = await rulesCatalog(db);

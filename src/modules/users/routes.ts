@@ -47,7 +47,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
   app.post(
     '/auth/login',
     {
-      config: { access: 'public' },
+      config: { access: 'public', scope: 'self' },
       schema: {
         tags: ['auth'],
         summary: '用户名密码登录，返回会话 Cookie 与 CSRF 令牌',
@@ -77,11 +77,11 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.get(
     '/auth/me',
-    { config: { access: 'authenticated' }, schema: { tags: ['auth'], summary: '当前用户', response: { 200: Type.Object({ user: PublicUserSchema, csrfToken: Type.Union([Type.Null(), Type.String()]) }) } } },
+    { config: { access: 'authenticated', scope: 'self' }, schema: { tags: ['auth'], summary: '当前用户', response: { 200: Type.Object({ user: PublicUserSchema, csrfToken: Type.Union([Type.Null(), Type.String()]) }) } } },
     async (req) => ({ user: await publicUser(ctx, req.user!), csrfToken: req.csrfToken }),
   );
 
-  app.post('/auth/logout', { config: { access: 'authenticated' }, schema: { tags: ['auth'], summary: '退出登录' } }, async (req, reply) => {
+  app.post('/auth/logout', { config: { access: 'authenticated', scope: 'self' }, schema: { tags: ['auth'], summary: '退出登录' } }, async (req, reply) => {
     if (req.sessionHash) await closeSession(db, req.user!, req.sessionHash);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
@@ -90,7 +90,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
   app.post(
     '/auth/password',
     {
-      config: { access: 'authenticated' },
+      config: { access: 'authenticated', scope: 'self' },
       schema: {
         tags: ['auth'],
         summary: '修改本人密码',
@@ -107,7 +107,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
   app.post(
     '/auth/tokens',
     {
-      config: { access: 'authenticated' },
+      config: { access: 'authenticated', scope: 'self' },
       schema: {
         tags: ['auth'],
         summary: '为当前用户创建 API 令牌（仅显示一次）',
@@ -124,7 +124,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.get(
     '/users',
-    { config: { access: ['admin'] }, schema: { tags: ['users'], summary: '用户列表', querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(ListItem), total: Type.Integer() }) } } },
+    { config: { access: ['admin'], scope: 'global' }, schema: { tags: ['users'], summary: '用户列表', querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(ListItem), total: Type.Integer() }) } } },
     async (req) => {
       const q = req.query as Static<typeof ListQuery>;
       return listUsers(db, q);
@@ -133,7 +133,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.get(
     '/users/export.xlsx',
-    { config: { access: ['admin'] }, schema: { tags: ['users'], summary: '导出用户列表（Excel）', querystring: Type.Omit(ListQuery, ['page', 'pageSize']) } },
+    { config: { access: ['admin'], scope: 'global' }, schema: { tags: ['users'], summary: '导出用户列表（Excel）', querystring: Type.Omit(ListQuery, ['page', 'pageSize']) } },
     async (req, reply) => {
       const filter = req.query as UserFilter;
       const { items } = await listUsers(db, { ...filter, page: 1, pageSize: 100_000 });
@@ -163,7 +163,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
   app.post(
     '/users',
     {
-      config: { access: ['admin'] },
+      config: { access: ['admin'], scope: 'global' },
       schema: {
         tags: ['users'],
         summary: '新建用户',
