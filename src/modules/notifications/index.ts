@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { actorOf } from '../../platform/audit.ts';
 import { Errors } from '../../platform/errors.ts';
 import type { ModuleManifest } from '../../platform/module.ts';
 import { addSubscriber, markRead, notifyNewlyEligible, WEBHOOK_EVENTS } from './commands.ts';
@@ -52,7 +53,7 @@ export const notificationsModule: ModuleManifest = {
         },
       },
       async (req, reply) => {
-        const s = await addSubscriber(db, { userId: req.user!.id, username: req.user!.username, role: req.user!.role }, req.body as { name: string; url: string; events: string[] });
+        const s = await addSubscriber(db, actorOf(req.user!), req.body as { name: string; url: string; events: string[] });
         return reply.status(201).send({ ...s, events: WEBHOOK_EVENTS });
       },
     );
