@@ -373,6 +373,8 @@ describe('data scope of every route (SPEC §0, §11)', () => {
       }
       const read = route.method === 'GET';
       const query = (op.parameters ?? []).filter((p) => p.in === 'query');
+      if (owned && where === 'query' && !query.some((q) => q.name === owned.param)) problems.push(`${label}: scope parameter "${owned.param}" is not in its query schema`);
+      if (owned && where === 'body' && !op.requestBody?.content['application/json']?.schema.properties?.[owned.param]) problems.push(`${label}: scope parameter "${owned.param}" is not in its JSON body schema`);
 
       const build = (viewer: ViewerName, scopeValue?: string | number) => {
         const w = users.get(viewer)!;
@@ -387,6 +389,8 @@ describe('data scope of every route (SPEC §0, §11)', () => {
         if (qs.size) url += `?${qs}`;
         const json = op.requestBody?.content['application/json']?.schema;
         const payload = read ? undefined : json ? sample(json, fields) : op.requestBody ? undefined : {};
+        // The scoped field is set even where the schema leaves it optional.
+        if (owned && where === 'body' && payload && typeof payload === 'object') (payload as Record<string, unknown>)[owned.param] = scopeValue;
         return { url, payload };
       };
       // Query parameters that take one of a few fixed values (e.g. detail=full): each is tried too.
