@@ -308,6 +308,16 @@ function sample(s: Schema | undefined, fields: (name: string) => unknown, name =
   }
 }
 
+/** The values a schema allows when it lists them (enum, const, a union of those); none otherwise. */
+function fixedValues(s: Schema): unknown[] {
+  if (s.enum) return s.enum;
+  if (s.const !== undefined) return [s.const];
+  const options = s.anyOf ?? s.oneOf;
+  if (!options) return [];
+  const each = options.map(fixedValues);
+  return each.every((v) => v.length > 0) ? each.flat() : [];
+}
+
 interface Call {
   viewer: ViewerName;
   method: string;
@@ -325,6 +335,9 @@ async function textOf(res: { rawPayload: Buffer; headers: Record<string, unknown
     const zip = await JSZip.loadAsync(raw);
     const parts = await Promise.all(Object.values(zip.files).filter((f) => !f.dir).map((f) => f.async('string')));
     text = parts.join('\n');
+  } else if (text.trim() && String(res.headers['content-type'] ?? '').includes('json')) {
+    // Normalised too, so a value written with \u escapes is still found.
+    text += `\n${JSON.stringify(JSON.parse(text))}`;
   }
   const cd = String(res.headers['content-disposition'] ?? '');
   const star = /filename\*=UTF-8''([^;]+)/.exec(cd);
@@ -393,8 +406,8 @@ describe('data scope of every route (SPEC §0, §11)', () => {
         if (owned && where === 'body' && payload && typeof payload === 'object') (payload as Record<string, unknown>)[owned.param] = scopeValue;
         return { url, payload };
       };
-      // Query parameters that take one of a few fixed values (e.g. detail=full): each is tried too.
-      const variants = read ? query.filter((q) => !q.required && (q.schema.enum || q.schema.const !== undefined || q.schema.anyOf?.every((o) => o.const !== undefined || o.enum))).flatMap((q) => [...(q.schema.enum ?? (q.schema.const !== undefined ? [q.schema.const] : (q.schema.anyOf ?? []).flatMap((o) => o.enum ?? [o.const])))].map((v) => `${encodeURIComponent(q.name)}=${encodeURIComponent(String(v))}`)) : [];
+      // Optional query parameters that take one of a few fixed values (e.g. detail=full): each value is tried too.
+      const variants = read ? query.filter((q) => !q.required).flatMap((q) => fixedValues(q.schema).map((v) => `${encodeURIComponent(q.name)}=${encodeURIComponent(String(v))}`)) : [];
       const withVariants = (url: string) => [url, ...variants.map((v) => `${url}${url.includes('?') ? '&' : '?'}${v}`)];
 
       for (const viewer of VIEWERS) {
