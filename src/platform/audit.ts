@@ -1,6 +1,7 @@
 import { auditHash, describeProblem, GENESIS_HASH, verifyChain, type ChainProblem, type ChainedAuditRecord } from '../core/crypto/audit-chain.ts';
 import { canonicalJson, sm3 } from '../core/crypto/sm.ts';
 import { loadAnchor, type AnchorSettings } from './audit-anchor.ts';
+import type { AuthUser } from './access.ts';
 import type { Db, Executor, Tx } from './db/schema.ts';
 
 /** Who did something: a logged-in user, the CLI operator, or the system itself. */
@@ -11,6 +12,11 @@ export interface Actor {
 }
 
 export const SYSTEM_ACTOR: Actor = { userId: null, username: 'system', role: 'system' };
+
+/** The logged-in user as the actor of an audited write. */
+export function actorOf(user: AuthUser): Actor {
+  return { userId: user.id, username: user.username, role: user.role };
+}
 
 export interface AuditEntry {
   action: string;

@@ -13,8 +13,8 @@ declare module 'fastify' {
     scope?: DataScope;
   }
   interface FastifyInstance {
-    /** Every route registered, with its declared access (walked by the route-table test). */
-    routeTable: Array<{ method: string; url: string; access: Access | undefined }>;
+    /** Every route registered, with its declared access and data scope (walked by the route-table tests). */
+    routeTable: Array<{ method: string; url: string; access: Access | undefined; scope: DataScope | undefined }>;
   }
   interface FastifyRequest {
     user: AuthUser | null;
@@ -185,12 +185,17 @@ export function installHttpPlatform(app: FastifyInstance, db: Db): void {
   app.decorateRequest('csrfToken', null);
 
   app.decorate('routeTable', []);
-  // Fail fast: an API route without an access declaration cannot even be registered.
+  // Fail fast: an API route without an access and a data-scope declaration cannot even be registered.
   app.addHook('onRoute', (route) => {
-    const access = (route.config as { access?: Access } | undefined)?.access;
-    for (const method of [route.method].flat()) app.routeTable.push({ method, url: route.url, access });
-    if (!route.url.startsWith('/api/v1')) return;
-    if (access === undefined) throw new Error(`route ${route.method} ${route.url} declares no access (config.access)`);
+    const { access, scope } = (route.config ?? {}) as { access?: Access; scope?: DataScope };
+    if (route.url.startsWith('/api/v1')) {
+      if (access === undefined) throw new Error(`route ${route.method} ${route.url} declares no access (config.access)`);
+      if (scope === undefined) throw new Error(`route ${route.method} ${route.url} declares no data scope (config.scope)`);
+      if (typeof scope === 'object' && (scope.in ?? 'path') === 'path' && !route.url.split('/').includes(`:${scope.param}`)) {
+        throw new Error(`route ${route.method} ${route.url} declares scope parameter "${scope.param}", which is not in its path`);
+      }
+    }
+    for (const method of [route.method].flat()) app.routeTable.push({ method, url: route.url, access, scope });
   });
 
   app.addHook('preValidation', async (req) => {

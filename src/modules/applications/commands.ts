@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { ProvisionalDate } from '../../core/calendar/index.ts';
 import type { AuthUser } from '../../platform/access.ts';
-import { appendAudit, type Actor } from '../../platform/audit.ts';
+import { actorOf, appendAudit } from '../../platform/audit.ts';
 import type { Db, Executor, Tx } from '../../platform/db/schema.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import type { CheckedFile, StoredFile } from '../../platform/files.ts';
@@ -13,9 +13,6 @@ import { EDITABLE_FIELDS, formProblems, missingMaterials, prefillForm, type Appl
 import { nextStatus, STATUS_LABELS, TRANSITIONS, isEditable, type ApplicationAction, type ApplicationStatus } from './domain/state.ts';
 import { settingsFor } from './settings.ts';
 
-export function actorOf(user: AuthUser): Actor {
-  return { userId: user.id, username: user.username, role: user.role };
-}
 
 /** The published version of a policy, as applications need it (read from the policies module's tables). */
 export interface ApplyPolicy {

@@ -3,6 +3,7 @@ import type { AuthUser } from '../../platform/access.ts';
 import type { Executor } from '../../platform/db/schema.ts';
 import { paymentFor } from '../benefits/index.ts';
 import { currentCalendar } from '../calendar/index.ts';
+import { enterpriseMask } from '../enterprises/index.ts';
 import { approvedTotal, canSeeApplication, loadApplyPolicy, type ApplicationRow } from './commands.ts';
 import { isOverdue, workdaysLeft } from './domain/deadlines.ts';
 import type { ApplicationForm } from './domain/form.ts';
@@ -161,7 +162,8 @@ export async function applicationDetail(db: Executor, user: AuthUser, a: Applica
   }
   return {
     ...toSummary(a, today),
-    form: a.form as unknown as ApplicationForm,
+    // The form keeps what the enterprise applied with (法定代表人 included); reviewers and leaders see it masked (SPEC §11).
+    form: enterpriseMask(user, a.uscc, a.form as unknown as ApplicationForm & Record<string, unknown>).values as ApplicationForm,
     reason: a.reason,
     reviewDue: a.review_due,
     reviewDueProvisional: a.review_due_provisional,

@@ -1,13 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AuthUser } from '../../platform/access.ts';
-import { appendAudit } from '../../platform/audit.ts';
+import { actorOf, appendAudit } from '../../platform/audit.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import { checkUploadType, FileStore, KNOWN_UPLOAD_TYPES } from '../../platform/files.ts';
 import { idempotentReply } from '../../platform/idempotency.ts';
 import type { AppContext } from '../../platform/module.ts';
 import { todayInShanghai } from '../../platform/clock.ts';
-import { act, actorOf, addFile, createApplication, loadApplyPolicy, loadVisible, removeFile, updateForm } from './commands.ts';
+import { act, addFile, createApplication, loadApplyPolicy, loadVisible, removeFile, updateForm } from './commands.ts';
 import type { ApplicationAction, ApplicationStatus } from './domain/state.ts';
 import { applicationDetail, listApplications } from './queries.ts';
 import { DEFAULT_ALLOWED_TYPES, MAX_FILE_BYTES_CEILING, settingsFor } from './settings.ts';
@@ -51,22 +51,22 @@ export async function applicationRoutes(app: FastifyInstance, ctx: AppContext): 
   const store = new FileStore(ctx.config.dataDir);
   const tags = ['applications'];
 
-  app.post('/policies/:id/applications', { config: { access: ['enterprise'] }, schema: { tags, summary: '发起申报（草稿，按企业信息预填）', params: IdParams } }, async (req, reply) => {
+  app.post('/policies/:id/applications', { config: { access: ['enterprise'], scope: { param: 'id', owner: 'policy' } }, schema: { tags, summary: '发起申报（草稿，按企业信息预填）', params: IdParams } }, async (req, reply) => {
     const r = await createApplication(db, req.user!, (req.params as { id: number }).id, todayInShanghai());
     const a = await loadVisible(db, req.user!, r.id);
     return reply.status(201).send(await applicationDetail(db, req.user!, a, todayInShanghai()));
   });
 
-  app.get('/applications', { config: { access: READERS }, schema: { tags, summary: '申报列表（按数据范围）', querystring: ListQuery } }, async (req) => {
+  app.get('/applications', { config: { access: READERS, scope: 'filtered' }, schema: { tags, summary: '申报列表（按数据范围）', querystring: ListQuery } }, async (req) => {
     return listApplications(db, req.user!, req.query as Static<typeof ListQuery> & { status?: ApplicationStatus }, todayInShanghai());
   });
 
-  app.get('/applications/:id', { config: { access: READERS }, schema: { tags, summary: '申报详情与办理进度', params: IdParams } }, async (req) => {
+  app.get('/applications/:id', { config: { access: READERS, scope: { param: 'id', owner: 'application' } }, schema: { tags, summary: '申报详情与办理进度', params: IdParams } }, async (req) => {
     const a = await loadVisible(db, req.user!, (req.params as { id: number }).id);
     return applicationDetail(db, req.user!, a, todayInShanghai());
   });
 
-  app.patch('/applications/:id', { config: { access: ['enterprise'] }, schema: { tags, summary: '修改申报表（填报中或退回补正时）', params: IdParams, body: FormPatch } }, async (req) => {
+  app.patch('/applications/:id', { config: { access: ['enterprise'], scope: { param: 'id', owner: 'application' } }, schema: { tags, summary: '修改申报表（填报中或退回补正时）', params: IdParams, body: FormPatch } }, async (req) => {
     const id = (req.params as { id: number }).id;
     await updateForm(db, req.user!, id, req.body as Static<typeof FormPatch>);
     return applicationDetail(db, req.user!, await loadVisible(db, req.user!, id), todayInShanghai());
@@ -74,7 +74,7 @@ export async function applicationRoutes(app: FastifyInstance, ctx: AppContext): 
 
   app.post(
     '/applications/:id/files',
-    { config: { access: ['enterprise'] }, schema: { tags, summary: '上传申报材料（multipart，按文件内容识别类型）', params: IdParams, querystring: Type.Object({ material: Type.Optional(Type.String({ maxLength: 200 })) }), consumes: ['multipart/form-data'] } },
+    { config: { access: ['enterprise'], scope: { param: 'id', owner: 'application' } }, schema: { tags, summary: '上传申报材料（multipart，按文件内容识别类型）', params: IdParams, querystring: Type.Object({ material: Type.Optional(Type.String({ maxLength: 200 })) }), consumes: ['multipart/form-data'] } },
     async (req, reply) => {
       const id = (req.params as { id: number }).id;
       const a = await loadVisible(db, req.user!, id);
@@ -106,7 +106,7 @@ export async function applicationRoutes(app: FastifyInstance, ctx: AppContext): 
     },
   );
 
-  app.get('/applications/:id/files/:fileId', { config: { access: READERS }, schema: { tags, summary: '下载申报材料（申报企业与审核部门）', params: FileParams } }, async (req, reply) => {
+  app.get('/applications/:id/files/:fileId', { config: { access: READERS, scope: { param: 'id', owner: 'application' } }, schema: { tags, summary: '下载申报材料（申报企业与审核部门）', params: FileParams } }, async (req, reply) => {
     const { id, fileId } = req.params as { id: number; fileId: number };
     await loadVisible(db, req.user!, id);
     const f = await db.selectFrom('application_files').selectAll().where('id', '=', fileId).where('application_id', '=', id).executeTakeFirst();
@@ -117,7 +117,7 @@ export async function applicationRoutes(app: FastifyInstance, ctx: AppContext): 
     return reply.type(f.mime).send(buf);
   });
 
-  app.delete('/applications/:id/files/:fileId', { config: { access: ['enterprise'] }, schema: { tags, summary: '删除申报材料（填报中或退回补正时）', params: FileParams } }, async (req, reply) => {
+  app.delete('/applications/:id/files/:fileId', { config: { access: ['enterprise'], scope: { param: 'id', owner: 'application' } }, schema: { tags, summary: '删除申报材料（填报中或退回补正时）', params: FileParams } }, async (req, reply) => {
     const { id, fileId } = req.params as { id: number; fileId: number };
     await removeFile(db, req.user!, id, fileId);
     return reply.status(204).send();
@@ -132,7 +132,7 @@ export async function applicationRoutes(app: FastifyInstance, ctx: AppContext): 
   for (const { action, access, summary, body } of actions) {
     app.post(
       `/applications/:id/${action}`,
-      { config: { access }, schema: { tags, summary, params: IdParams, ...(body ? { body } : { body: Type.Optional(Type.Object({}, { additionalProperties: false })) }) } },
+      { config: { access, scope: { param: 'id', owner: 'application' } }, schema: { tags, summary, params: IdParams, ...(body ? { body } : { body: Type.Optional(Type.Object({}, { additionalProperties: false })) }) } },
       async (req, reply) => {
         const id = (req.params as { id: number }).id;
         const input = (req.body ?? {}) as { amountFen?: number; reason?: string };
@@ -151,13 +151,13 @@ export async function applicationRoutes(app: FastifyInstance, ctx: AppContext): 
     if (write && !staff) throw Errors.forbidden('只能设置本部门政策的申报规则');
     return p;
   }
-  app.get('/policies/:id/application-settings', { config: { access: 'authenticated' }, schema: { tags, summary: '政策的申报设置（期限、材料类型、大小上限）', params: IdParams } }, async (req) => {
+  app.get('/policies/:id/application-settings', { config: { access: 'authenticated', scope: { param: 'id', owner: 'policy' } }, schema: { tags, summary: '政策的申报设置（期限、材料类型、大小上限）', params: IdParams } }, async (req) => {
     const id = (req.params as { id: number }).id;
     await policyForSettings(id, req.user!, false);
     const s = await settingsFor(db, id);
     return { policyId: id, ...s, defaults: { allowedTypes: DEFAULT_ALLOWED_TYPES } };
   });
-  app.put('/policies/:id/application-settings', { config: { access: REVIEWERS }, schema: { tags, summary: '修改政策的申报设置', params: IdParams, body: Settings } }, async (req) => {
+  app.put('/policies/:id/application-settings', { config: { access: REVIEWERS, scope: { param: 'id', owner: 'policy-internal' } }, schema: { tags, summary: '修改政策的申报设置', params: IdParams, body: Settings } }, async (req) => {
     const id = (req.params as { id: number }).id;
     await policyForSettings(id, req.user!, true);
     const b = req.body as Static<typeof Settings>;

@@ -70,7 +70,7 @@ export const auditModule: ModuleManifest = {
   async routes(app, { db, config }) {
     app.get(
       '/audit',
-      { config: { access: ['admin'] }, schema: { tags: ['audit'], summary: '审计日志', querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Item), total: Type.Integer() }) } } },
+      { config: { access: ['admin'], scope: 'global' }, schema: { tags: ['audit'], summary: '审计日志', querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Item), total: Type.Integer() }) } } },
       async (req) => {
         const q = req.query as Static<typeof ListQuery>;
         const base = filtered(db, q);
@@ -86,7 +86,7 @@ export const auditModule: ModuleManifest = {
     );
     app.get(
       '/audit/export.xlsx',
-      { config: { access: ['admin'] }, schema: { tags: ['audit'], summary: '导出审计日志（Excel）', querystring: Type.Omit(ListQuery, ['page', 'pageSize']) } },
+      { config: { access: ['admin'], scope: 'global' }, schema: { tags: ['audit'], summary: '导出审计日志（Excel）', querystring: Type.Omit(ListQuery, ['page', 'pageSize']) } },
       async (req, reply) => {
         const rows = await filtered(db, req.query as Filter).select(['seq', 'at', 'actor', 'role', 'action', 'target', 'digest', 'hash']).orderBy('seq').limit(1_000_000).execute();
         const wb = new ExcelJS.Workbook();

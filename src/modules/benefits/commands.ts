@@ -1,16 +1,13 @@
 import { sql } from 'kysely';
 import { evaluateBenefit, preparePolicySet, type BenefitFormula, type Rule } from '../../core/rules/index.ts';
 import type { AuthUser } from '../../platform/access.ts';
-import { appendAudit, type Actor } from '../../platform/audit.ts';
+import { actorOf, appendAudit, type Actor } from '../../platform/audit.ts';
 import type { Db, Executor, Tx } from '../../platform/db/schema.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import { allEnterpriseRecords, rulesCatalog } from '../enterprises/index.ts';
 import { BATCH_STATUS_LABELS, isPeriod, nextBatchStatus, paymentRef, planItems, totalsOf, type BatchAction, type BatchStatus, type Candidate } from './domain/batch.ts';
 import { todayInShanghai } from '../../platform/clock.ts';
 
-export function actorOf(user: AuthUser): Actor {
-  return { userId: user.id, username: user.username, role: user.role };
-}
 
 /** Admin, and staff of the policy's department (谁制订、谁兑付), compute, approve and pay its batches. */
 export function canManage(user: AuthUser, department: string): boolean {
@@ -35,6 +32,16 @@ interface PolicyInfo {
   budget: number | null;
   eligibility: Rule;
   benefit: BenefitFormula | null;
+}
+
+/**
+ * Checked before anything else is read about the policy (its status included): staff of
+ * another department get 403, or 404 for its drafts, which do not exist for them.
+ */
+async function assertCanManagePolicy(db: Executor, user: AuthUser, policyId: number): Promise<void> {
+  const p = await db.selectFrom('policies').select(['department', 'status']).where('id', '=', policyId).executeTakeFirst();
+  if (!p || (!canManage(user, p.department) && (p.status === 'draft' || p.status === 'review'))) throw Errors.notFound('政策', `政策 ${policyId} 不存在`);
+  assertCanManage(user, p.department);
 }
 
 /** The policy with its PUBLISHED version's content (every batch, match and payment names that version, P-1). */
@@ -134,6 +141,7 @@ export interface BatchRef {
  */
 export async function computeBatch(db: Db, actor: Actor, user: AuthUser | null, input: { policyId: number; period: string; today?: string }): Promise<BatchRef> {
   checkPeriod(input.period);
+  if (user) await assertCanManagePolicy(db, user, input.policyId);
   const policy = await loadPolicy(db, input.policyId);
   if (user) assertCanManage(user, policy.department);
   const existing = await db.selectFrom('benefit_batches').select(['id', 'status']).where('policy_id', '=', policy.id).where('period', '=', input.period).executeTakeFirst();

@@ -16,7 +16,9 @@ import { allEnterpriseRecords, findEnterprise, rowToFlat, scanEnterpriseRecords 
 import { todayInShanghai } from '../../platform/clock.ts';
 
 export type { EnterpriseRecord };
-export { PER_ENTERPRISE_TEXT } from './domain/attributes.ts';
+export { PER_ENTERPRISE_TEXT, PERSONAL_ATTRIBUTES } from './domain/attributes.ts';
+// The one masking rule for enterprise values leaving the server (SPEC §11).
+export { enterpriseMask, personalAttributes, type EnterpriseMask } from './masking.ts';
 export { DEFAULT_DISTRICT } from '../org/index.ts';
 export type { CountBucket, EnterpriseBrief, UsccSubquery } from './queries.ts';
 export { enterpriseBreakdown, enterpriseBriefs };

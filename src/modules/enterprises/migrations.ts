@@ -35,6 +35,8 @@ export interface EnterpriseAttributesTable {
   unit: string | null;
   options: ColumnType<string[] | null, string | null, string | null>;
   description: string | null;
+  /** Personal data (SPEC §11): masked except for admin and the enterprise itself. */
+  personal: Generated<boolean>;
   created_at: Generated<Date>;
 }
 
@@ -148,6 +150,12 @@ export const enterpriseMigrations: MigrationSet = {
           errors jsonb not null
         );
       `.execute(db);
+    },
+  },
+  // Issue 12: attributes added at runtime can be personal data, masked like 法定代表人.
+  '0201_enterprise_attributes_personal': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table enterprise_attributes add column personal boolean not null default false`.execute(db);
     },
   },
 };

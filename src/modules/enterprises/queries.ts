@@ -3,9 +3,11 @@ import { findIndustry } from '../../core/codes/industry.ts';
 import { findDistrict, findTownship } from '../../core/codes/divisions.ts';
 import type { AuthUser } from '../../platform/access.ts';
 import type { Database, Executor } from '../../platform/db/schema.ts';
-import { BUILTIN_BY_KEY } from './domain/attributes.ts';
-import { maskName, type AttrValue } from './domain/values.ts';
-import { scopeOf, seesPersonalData } from './scope.ts';
+import { loadCatalog } from './catalog.ts';
+import { BUILTIN_BY_KEY, PERSONAL_ATTRIBUTES } from './domain/attributes.ts';
+import type { AttrValue } from './domain/values.ts';
+import { enterpriseMask, personalAttributes } from './masking.ts';
+import { scopeOf } from './scope.ts';
 import { rowToFlat, type EnterpriseRow } from './store.ts';
 
 export interface EnterpriseFilter {
@@ -46,16 +48,20 @@ export interface EnterpriseView {
   version: number;
 }
 
-export function toView(row: EnterpriseRow, viewer: AuthUser | null): EnterpriseView {
-  const flat = rowToFlat(row);
+/**
+ * An enterprise as `viewer` may see it: personal attributes (`personal`, from the catalog;
+ * the built-in ones by default) masked by the one rule (masking.ts).
+ */
+export function toView(row: EnterpriseRow, viewer: AuthUser | null, personal: ReadonlySet<string> = PERSONAL_ATTRIBUTES): EnterpriseView {
+  const mask = enterpriseMask(viewer, row.uscc, rowToFlat(row), personal);
+  const flat = mask.values;
   const attrs: Record<string, AttrValue> = {};
   for (const [k, v] of Object.entries(flat)) if (!BUILTIN_BY_KEY.has(k)) attrs[k] = v;
-  const full = seesPersonalData(viewer, row.uscc);
   return {
     uscc: row.uscc,
     name: row.name,
-    legalRep: full ? row.legal_rep : maskName(row.legal_rep),
-    legalRepMasked: !full && !!row.legal_rep,
+    legalRep: (flat.legalRep ?? null) as string | null,
+    legalRepMasked: flat.legalRep !== row.legal_rep,
     entityType: row.entity_type,
     industry: row.industry,
     industryName: row.industry ? (findIndustry(row.industry)?.name ?? null) : null,
@@ -120,7 +126,8 @@ export async function listEnterprises(db: Executor, user: AuthUser, f: Enterpris
     .limit(f.pageSize)
     .offset((f.page - 1) * f.pageSize)
     .execute();
-  return { total: Number(total), items: rows.map((r) => toView(r as EnterpriseRow, user)) };
+  const personal = personalAttributes(await loadCatalog(db));
+  return { total: Number(total), items: rows.map((r) => toView(r as EnterpriseRow, user, personal)) };
 }
 
 export async function enterpriseHistory(db: Executor, uscc: string, limit = 100): Promise<Array<{ at: string; actor: string; action: string; source: string | null; changes: Array<{ field: string; before: unknown; after: unknown }> }>> {

@@ -5,7 +5,7 @@ import QRCode from 'qrcode';
 import { findIndustry } from '../../core/codes/industry.ts';
 import { findDistrict, findTownship } from '../../core/codes/divisions.ts';
 import type { AuthUser } from '../../platform/access.ts';
-import { appendAudit, type Actor } from '../../platform/audit.ts';
+import { actorOf, appendAudit } from '../../platform/audit.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import { signingKey } from '../../platform/keys.ts';
 import type { AppContext, EnterprisePageSection } from '../../platform/module.ts';
@@ -13,9 +13,10 @@ import { addAttribute, loadCatalog } from './catalog.ts';
 import { importEnterprises, saveEnterprise } from './commands.ts';
 import { signEnterpriseCode, verifyEnterpriseCode } from './domain/enterprise-code.ts';
 import { enterpriseHistory, listEnterprises, toView, type EnterpriseFilter } from './queries.ts';
-import { assertCanSee, seesPersonalData } from './scope.ts';
+import { enterpriseMask, personalAttributes } from './masking.ts';
+import { assertCanSee } from './scope.ts';
 import { errorReportXlsx, MAX_IMPORT_BYTES, toCsv, toXlsx } from './spreadsheet.ts';
-import { findEnterprise } from './store.ts';
+import { findEnterprise, rowToFlat } from './store.ts';
 
 const USCC_PARAM = Type.Object({ uscc: Type.String({ pattern: '^[0-9A-Za-z]{18}$' }) });
 const Filter = {
@@ -35,6 +36,7 @@ const AttributeBody = Type.Object(
     unit: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 10 })])),
     options: Type.Optional(Type.Union([Type.Null(), Type.Array(Type.String({ maxLength: 40 }), { maxItems: 200 })])),
     description: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 500 })])),
+    personal: Type.Optional(Type.Boolean({ description: '个人信息（如姓名、身份证号）：除管理员和企业本身外脱敏显示；须为文本类型' })),
   },
   { additionalProperties: false },
 );
@@ -44,9 +46,6 @@ const EnterpriseBody = Type.Record(Type.String({ maxLength: 41 }), Type.Unknown(
 const CODE_TTL_SEC = 365 * 24 * 3600;
 const EXPORT_LIMIT = 1_000_000;
 
-function actorOf(user: AuthUser): Actor {
-  return { userId: user.id, username: user.username, role: user.role };
-}
 
 function originOf(req: FastifyRequest): string {
   return `${req.protocol}://${req.host}`;
@@ -62,15 +61,16 @@ async function loadVisible(ctx: AppContext, user: AuthUser, uscc: string) {
 export async function enterpriseRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { db } = ctx;
   const district = '310112';
+  const personal = async () => personalAttributes(await loadCatalog(db));
   await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 5 } });
 
-  app.get('/enterprises', { config: { access: 'authenticated' }, schema: { tags: ['enterprises'], summary: '企业名录（按数据范围）', querystring: ListQuery } }, async (req) => {
+  app.get('/enterprises', { config: { access: 'authenticated', scope: 'filtered' }, schema: { tags: ['enterprises'], summary: '企业名录（按数据范围）', querystring: ListQuery } }, async (req) => {
     const q = req.query as Static<typeof ListQuery>;
     return listEnterprises(db, req.user!, q);
   });
 
   for (const format of ['xlsx', 'csv'] as const) {
-    app.get(`/enterprises/export.${format}`, { config: { access: 'authenticated' }, schema: { tags: ['enterprises'], summary: `导出企业名录（${format}）`, querystring: ExportQuery } }, async (req, reply) => {
+    app.get(`/enterprises/export.${format}`, { config: { access: 'authenticated', scope: 'filtered' }, schema: { tags: ['enterprises'], summary: `导出企业名录（${format}）`, querystring: ExportQuery } }, async (req, reply) => {
       const f = req.query as EnterpriseFilter;
       const [{ items }, catalog] = await Promise.all([listEnterprises(db, req.user!, { ...f, page: 1, pageSize: EXPORT_LIMIT }), loadCatalog(db)]);
       const name = encodeURIComponent(`企业名录.${format}`);
@@ -80,22 +80,22 @@ export async function enterpriseRoutes(app: FastifyInstance, ctx: AppContext): P
     });
   }
 
-  app.get('/enterprises/:uscc', { config: { access: 'authenticated' }, schema: { tags: ['enterprises'], summary: '企业详情', params: USCC_PARAM } }, async (req) => {
+  app.get('/enterprises/:uscc', { config: { access: 'authenticated', scope: { param: 'uscc', owner: 'enterprise' } }, schema: { tags: ['enterprises'], summary: '企业详情', params: USCC_PARAM } }, async (req) => {
     const row = await loadVisible(ctx, req.user!, (req.params as { uscc: string }).uscc);
-    return toView(row, req.user!);
+    return toView(row, req.user!, await personal());
   });
 
-  app.get('/enterprises/:uscc/history', { config: { access: 'authenticated' }, schema: { tags: ['enterprises'], summary: '企业信息变更记录', params: USCC_PARAM } }, async (req) => {
+  app.get('/enterprises/:uscc/history', { config: { access: 'authenticated', scope: { param: 'uscc', owner: 'enterprise' } }, schema: { tags: ['enterprises'], summary: '企业信息变更记录', params: USCC_PARAM } }, async (req) => {
     const row = await loadVisible(ctx, req.user!, (req.params as { uscc: string }).uscc);
-    return { items: maskHistory(await enterpriseHistory(db, row.uscc), seesPersonalData(req.user, row.uscc)) };
+    return { items: maskHistory(await enterpriseHistory(db, row.uscc), req.user!, row.uscc, await personal()) };
   });
 
   // 一企一页 (E-3): profile, attributes, sections other modules register, history.
-  app.get('/enterprises/:uscc/page', { config: { access: 'authenticated' }, schema: { tags: ['enterprises'], summary: '一企一页', params: USCC_PARAM } }, async (req) => {
+  app.get('/enterprises/:uscc/page', { config: { access: 'authenticated', scope: { param: 'uscc', owner: 'enterprise' } }, schema: { tags: ['enterprises'], summary: '一企一页', params: USCC_PARAM } }, async (req) => {
     const user = req.user!;
     const row = await loadVisible(ctx, user, (req.params as { uscc: string }).uscc);
-    const view = toView(row, user);
     const catalog = await loadCatalog(db);
+    const view = toView(row, user, personalAttributes(catalog));
     const attributes = [...catalog.values()].map((a) => ({
       key: a.key,
       label: a.label,
@@ -105,24 +105,26 @@ export async function enterpriseRoutes(app: FastifyInstance, ctx: AppContext): P
       value: a.builtin ? ((view as unknown as Record<string, unknown>)[a.key] ?? null) : (view.attrs[a.key] ?? null),
     }));
     const filled = (await Promise.all(ctx.contributions.enterprisePage.map((s) => s(ctx, row.uscc, user)))).filter((s): s is EnterprisePageSection => s !== null && s.items.length > 0);
-    return { enterprise: view, attributes, sections: filled, history: maskHistory(await enterpriseHistory(db, row.uscc, 50), seesPersonalData(user, row.uscc)) };
+    // Sections come from other modules: whatever they quote of this enterprise is masked by the same rule.
+    const sections = enterpriseMask(user, row.uscc, rowToFlat(row), personalAttributes(catalog)).quoted(filled);
+    return { enterprise: view, attributes, sections, history: maskHistory(await enterpriseHistory(db, row.uscc, 50), user, row.uscc, personalAttributes(catalog)) };
   });
 
-  app.post('/enterprises', { config: { access: ['admin', 'dept'] }, schema: { tags: ['enterprises'], summary: '新增企业', body: EnterpriseBody } }, async (req, reply) => {
+  app.post('/enterprises', { config: { access: ['admin', 'dept'], scope: 'global' }, schema: { tags: ['enterprises'], summary: '新增企业', body: EnterpriseBody } }, async (req, reply) => {
     const uscc = await saveEnterprise(db, req.user!, actorOf(req.user!), req.body as Record<string, unknown>, 'create', district);
-    return reply.status(201).send(toView((await findEnterprise(db, uscc))!, req.user!));
+    return reply.status(201).send(toView((await findEnterprise(db, uscc))!, req.user!, await personal()));
   });
 
-  app.patch('/enterprises/:uscc', { config: { access: ['admin', 'dept', 'enterprise'] }, schema: { tags: ['enterprises'], summary: '更新企业信息（企业本身只能更新自报信息）', params: USCC_PARAM, body: EnterpriseBody } }, async (req) => {
+  app.patch('/enterprises/:uscc', { config: { access: ['admin', 'dept', 'enterprise'], scope: { param: 'uscc', owner: 'enterprise' } }, schema: { tags: ['enterprises'], summary: '更新企业信息（企业本身只能更新自报信息）', params: USCC_PARAM, body: EnterpriseBody } }, async (req) => {
     const user = req.user!;
     const row = await loadVisible(ctx, user, (req.params as { uscc: string }).uscc);
     const body = req.body as Record<string, unknown>;
     if (body.uscc !== undefined && String(body.uscc).toUpperCase() !== row.uscc) throw Errors.validation('uscc', '统一社会信用代码不可修改');
     await saveEnterprise(db, user, actorOf(user), { ...body, uscc: row.uscc }, 'update', district);
-    return toView((await findEnterprise(db, row.uscc))!, user);
+    return toView((await findEnterprise(db, row.uscc))!, user, await personal());
   });
 
-  app.post('/enterprises/import', { config: { access: ['admin', 'dept'] }, schema: { tags: ['enterprises'], summary: '导入企业（CSV / Excel，按统一社会信用代码更新或新增）', consumes: ['multipart/form-data'] } }, async (req) => {
+  app.post('/enterprises/import', { config: { access: ['admin', 'dept'], scope: 'global' }, schema: { tags: ['enterprises'], summary: '导入企业（CSV / Excel，按统一社会信用代码更新或新增）', consumes: ['multipart/form-data'] } }, async (req) => {
     if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '请以 multipart/form-data 上传文件', { field: 'file' });
     const file = await req.file();
     if (!file) throw Errors.validation('file', '请上传文件');
@@ -132,26 +134,31 @@ export async function enterpriseRoutes(app: FastifyInstance, ctx: AppContext): P
   });
 
   const ImportParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-  app.get('/enterprises/imports/:id', { config: { access: ['admin', 'dept'] }, schema: { tags: ['enterprises'], summary: '导入结果', params: ImportParams } }, async (req) => {
-    const imp = await db.selectFrom('enterprise_imports').selectAll().where('id', '=', (req.params as { id: number }).id).executeTakeFirst();
-    if (!imp) throw Errors.notFound('导入记录');
+  // An import belongs to its uploader's department: admin sees all, department staff their own department's (another's does not exist for them).
+  async function loadImport(user: AuthUser, id: number) {
+    const imp = await db.selectFrom('enterprise_imports as i').leftJoin('users as u', 'u.username', 'i.actor').selectAll('i').select('u.department as uploaderDepartment').where('i.id', '=', id).executeTakeFirst();
+    if (!imp || (user.role !== 'admin' && (!imp.uploaderDepartment || imp.uploaderDepartment !== user.department))) throw Errors.notFound('导入记录');
+    const { uploaderDepartment: _d, ...row } = imp;
+    return row;
+  }
+  app.get('/enterprises/imports/:id', { config: { access: ['admin', 'dept'], scope: { param: 'id', owner: 'import' } }, schema: { tags: ['enterprises'], summary: '导入结果（本部门的导入）', params: ImportParams } }, async (req) => {
+    const imp = await loadImport(req.user!, (req.params as { id: number }).id);
     return { ...imp, id: Number(imp.id), at: new Date(imp.at).toISOString() };
   });
-  app.get('/enterprises/imports/:id/errors.xlsx', { config: { access: ['admin', 'dept'] }, schema: { tags: ['enterprises'], summary: '导入错误明细（Excel）', params: ImportParams } }, async (req, reply) => {
+  app.get('/enterprises/imports/:id/errors.xlsx', { config: { access: ['admin', 'dept'], scope: { param: 'id', owner: 'import' } }, schema: { tags: ['enterprises'], summary: '导入错误明细（Excel）', params: ImportParams } }, async (req, reply) => {
     const id = (req.params as { id: number }).id;
-    const imp = await db.selectFrom('enterprise_imports').select(['errors']).where('id', '=', id).executeTakeFirst();
-    if (!imp) throw Errors.notFound('导入记录');
+    const imp = await loadImport(req.user!, id);
     reply.header('content-disposition', `attachment; filename="import-${id}-errors.xlsx"; filename*=UTF-8''${encodeURIComponent(`导入错误明细-${id}.xlsx`)}`);
     return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await errorReportXlsx(imp.errors, await loadCatalog(db)));
   });
 
-  app.get('/enterprise-attributes', { config: { access: 'authenticated' }, schema: { tags: ['enterprises'], summary: '企业属性目录' } }, async () => ({ items: [...(await loadCatalog(db)).values()].map(({ key, label, type, unit, options, description, builtin }) => ({ key, label, type, unit: unit ?? null, options: options ?? null, description: description ?? null, builtin })) }));
-  app.post('/enterprise-attributes', { config: { access: ['admin'] }, schema: { tags: ['enterprises'], summary: '新增企业属性（政策规则可立即使用）', body: AttributeBody } }, async (req, reply) => {
+  app.get('/enterprise-attributes', { config: { access: 'authenticated', scope: 'none' }, schema: { tags: ['enterprises'], summary: '企业属性目录' } }, async () => ({ items: [...(await loadCatalog(db)).values()].map(({ key, label, type, unit, options, description, builtin, personal }) => ({ key, label, type, unit: unit ?? null, options: options ?? null, description: description ?? null, builtin, personal: personal === true })) }));
+  app.post('/enterprise-attributes', { config: { access: ['admin'], scope: 'global' }, schema: { tags: ['enterprises'], summary: '新增企业属性（政策规则可立即使用）', body: AttributeBody } }, async (req, reply) => {
     const def = await addAttribute(db, actorOf(req.user!), req.body as Parameters<typeof addAttribute>[2]);
     return reply.status(201).send(def);
   });
 
-  app.post('/enterprises/:uscc/assignments', { config: { access: ['admin'] }, schema: { tags: ['enterprises'], summary: '指派企业服务专员', params: USCC_PARAM, body: Type.Object({ userId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }) } }, async (req, reply) => {
+  app.post('/enterprises/:uscc/assignments', { config: { access: ['admin'], scope: { param: 'uscc', owner: 'enterprise' } }, schema: { tags: ['enterprises'], summary: '指派企业服务专员', params: USCC_PARAM, body: Type.Object({ userId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }) } }, async (req, reply) => {
     const row = await loadVisible(ctx, req.user!, (req.params as { uscc: string }).uscc);
     const userId = (req.body as { userId: number }).userId;
     const target = await db.selectFrom('users').select(['id', 'role']).where('id', '=', userId).executeTakeFirst();
@@ -164,7 +171,7 @@ export async function enterpriseRoutes(app: FastifyInstance, ctx: AppContext): P
   });
 
   // 企业码 (E-4)
-  app.get('/enterprises/:uscc/code', { config: { access: 'authenticated' }, schema: { tags: ['enterprises'], summary: '企业码（SM2 签名，二维码）', params: USCC_PARAM } }, async (req) => {
+  app.get('/enterprises/:uscc/code', { config: { access: 'authenticated', scope: { param: 'uscc', owner: 'enterprise' } }, schema: { tags: ['enterprises'], summary: '企业码（SM2 签名，二维码）', params: USCC_PARAM } }, async (req) => {
     const row = await loadVisible(ctx, req.user!, (req.params as { uscc: string }).uscc);
     const key = await signingKey(db, 'enterprise-code');
     const now = Math.floor(Date.now() / 1000);
@@ -173,12 +180,12 @@ export async function enterpriseRoutes(app: FastifyInstance, ctx: AppContext): P
     return { uscc: row.uscc, token, url, expiresAt: new Date((now + CODE_TTL_SEC) * 1000).toISOString(), qr: await QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 1, width: 320 }) };
   });
 
-  app.get('/public/enterprise-codes/public-key', { config: { access: 'public' }, schema: { tags: ['public'], summary: '企业码验签公钥（SM2）' } }, async () => {
+  app.get('/public/enterprise-codes/public-key', { config: { access: 'public', scope: 'none' }, schema: { tags: ['public'], summary: '企业码验签公钥（SM2）' } }, async () => {
     const key = await signingKey(db, 'enterprise-code');
     return { algorithm: 'SM2', hash: 'SM3', kid: key.kid, publicKey: key.publicKey, format: 'EC1.<base64url(payload)>.<hex r||s over "EC1.<payload>">' };
   });
 
-  app.get('/public/enterprise-codes/verify', { config: { access: 'public' }, schema: { tags: ['public'], summary: '核验企业码', querystring: Type.Object({ token: Type.String({ minLength: 1, maxLength: 2000 }) }) } }, async (req) => {
+  app.get('/public/enterprise-codes/verify', { config: { access: 'public', scope: 'none' }, schema: { tags: ['public'], summary: '核验企业码', querystring: Type.Object({ token: Type.String({ minLength: 1, maxLength: 2000 }) }) } }, async (req) => {
     const key = await signingKey(db, 'enterprise-code');
     const check = verifyEnterpriseCode((req.query as { token: string }).token, new Map([[key.kid, key.publicKey]]), Math.floor(Date.now() / 1000));
     if (!check.ok) throw new AppError(check.code, 400, check.reason);
@@ -204,7 +211,14 @@ export async function enterpriseRoutes(app: FastifyInstance, ctx: AppContext): P
   });
 }
 
-function maskHistory<T extends { changes: Array<{ field: string; before: unknown; after: unknown }> }>(items: T[], full: boolean): T[] {
-  if (full) return items;
-  return items.map((h) => ({ ...h, changes: h.changes.map((c) => (c.field === 'legalRep' ? { field: c.field, before: c.before ? '***' : null, after: c.after ? '***' : null } : c)) }));
+/** Change history with personal attributes' before and after masked by the one rule. */
+function maskHistory<T extends { changes: Array<{ field: string; before: unknown; after: unknown }> }>(items: T[], viewer: AuthUser, uscc: string, personal: ReadonlySet<string>): T[] {
+  return items.map((h) => ({
+    ...h,
+    changes: h.changes.map((c) => {
+      if (!personal.has(c.field)) return c;
+      const m = (v: unknown): unknown => enterpriseMask(viewer, uscc, { [c.field]: v }, personal).values[c.field];
+      return { field: c.field, before: m(c.before), after: m(c.after) };
+    }),
+  }));
 }

@@ -43,15 +43,15 @@ export async function evaluationWorkbook(policies: PolicyEvaluation[], departmen
 }
 
 export async function evaluationRoutes(app: FastifyInstance, { db }: AppContext): Promise<void> {
-  app.get('/evaluation/policies', { config: { access: EVALUATORS }, schema: { tags, summary: '政策评估：按政策（部门人员只见本部门）', querystring: DeptQuery } }, async (req) => {
+  app.get('/evaluation/policies', { config: { access: EVALUATORS, scope: { param: 'department', in: 'query', owner: 'department' } }, schema: { tags, summary: '政策评估：按政策（部门人员只见本部门）', querystring: DeptQuery } }, async (req) => {
     return { items: await evaluatePolicies(db, req.user!, (req.query as { department?: string }).department) };
   });
 
-  app.get('/evaluation/departments', { config: { access: EVALUATORS }, schema: { tags, summary: '政策评估：按部门汇总（领导与管理员并列查看全部部门）' } }, async (req) => {
+  app.get('/evaluation/departments', { config: { access: EVALUATORS, scope: 'filtered' }, schema: { tags, summary: '政策评估：按部门汇总（领导与管理员并列查看全部部门）' } }, async (req) => {
     return { items: await evaluateDepartments(db, req.user!) };
   });
 
-  app.get('/evaluation/export.xlsx', { config: { access: EVALUATORS }, schema: { tags, summary: '导出政策评估（Excel：按部门、按政策两张表）', querystring: DeptQuery } }, async (req, reply) => {
+  app.get('/evaluation/export.xlsx', { config: { access: EVALUATORS, scope: { param: 'department', in: 'query', owner: 'department' } }, schema: { tags, summary: '导出政策评估（Excel：按部门、按政策两张表）', querystring: DeptQuery } }, async (req, reply) => {
     const department = (req.query as { department?: string }).department;
     const policies = await evaluatePolicies(db, req.user!, department);
     const scope = scopeDepartment(req.user!, department);
@@ -63,7 +63,7 @@ export async function evaluationRoutes(app: FastifyInstance, { db }: AppContext)
   // 部门提醒: reminders to a department's staff (审核即将到期 …). Admin sees every department's.
   app.get(
     '/staff-messages',
-    { config: { access: ['dept', 'admin'] }, schema: { tags, summary: '部门提醒（本部门的审核到期提醒等）', querystring: Type.Object({ page: Type.Integer({ minimum: 1, default: 1 }), pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }) } },
+    { config: { access: ['dept', 'admin'], scope: 'filtered' }, schema: { tags, summary: '部门提醒（本部门的审核到期提醒等）', querystring: Type.Object({ page: Type.Integer({ minimum: 1, default: 1 }), pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }) } },
     async (req) => {
       const user = req.user!;
       const { page, pageSize } = req.query as { page: number; pageSize: number };
@@ -80,7 +80,7 @@ export async function evaluationRoutes(app: FastifyInstance, { db }: AppContext)
     },
   );
 
-  app.post('/staff-messages/:id/read', { config: { access: ['dept', 'admin'] }, schema: { tags, summary: '部门提醒标记已读', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) } }, async (req, reply) => {
+  app.post('/staff-messages/:id/read', { config: { access: ['dept', 'admin'], scope: { param: 'id', owner: 'staff-message' } }, schema: { tags, summary: '部门提醒标记已读', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) } }, async (req, reply) => {
     const user = req.user!;
     let q = db.updateTable('staff_messages').set({ read_at: sql<Date>`coalesce(read_at, now())` }).where('id', '=', (req.params as { id: number }).id);
     if (user.role !== 'admin') q = q.where('department', '=', user.department ?? '');

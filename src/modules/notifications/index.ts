@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { actorOf } from '../../platform/audit.ts';
 import { Errors } from '../../platform/errors.ts';
 import type { ModuleManifest } from '../../platform/module.ts';
 import { addSubscriber, markRead, notifyNewlyEligible, WEBHOOK_EVENTS } from './commands.ts';
@@ -17,7 +18,7 @@ export const notificationsModule: ModuleManifest = {
   async routes(app, { db }) {
     app.get(
       '/messages',
-      { config: { access: ['enterprise'] }, schema: { tags: ['notifications'], summary: '本企业的消息（政策推送等）', querystring: Type.Object({ page: Type.Integer({ minimum: 1, default: 1 }), pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }) } },
+      { config: { access: ['enterprise'], scope: 'filtered' }, schema: { tags: ['notifications'], summary: '本企业的消息（政策推送等）', querystring: Type.Object({ page: Type.Integer({ minimum: 1, default: 1 }), pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }) } },
       async (req) => {
         const uscc = req.user!.uscc;
         if (!uscc) throw Errors.forbidden();
@@ -33,18 +34,18 @@ export const notificationsModule: ModuleManifest = {
         };
       },
     );
-    app.post('/messages/:id/read', { config: { access: ['enterprise'] }, schema: { tags: ['notifications'], summary: '标记已读', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) } }, async (req, reply) => {
+    app.post('/messages/:id/read', { config: { access: ['enterprise'], scope: { param: 'id', owner: 'message' } }, schema: { tags: ['notifications'], summary: '标记已读', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) } }, async (req, reply) => {
       await markRead(db, req.user!.uscc ?? '', (req.params as { id: number }).id);
       return reply.status(204).send();
     });
-    app.get('/webhooks', { config: { access: ['admin'] }, schema: { tags: ['notifications'], summary: 'Webhook 订阅' } }, async () => {
+    app.get('/webhooks', { config: { access: ['admin'], scope: 'global' }, schema: { tags: ['notifications'], summary: 'Webhook 订阅' } }, async () => {
       const rows = await db.selectFrom('webhook_subscribers').select(['id', 'name', 'url', 'events', 'active', 'created_at']).orderBy('id').execute();
       return { items: rows.map((r) => ({ id: Number(r.id), name: r.name, url: r.url, events: r.events, active: r.active, createdAt: new Date(r.created_at).toISOString() })) };
     });
     app.post(
       '/webhooks',
       {
-        config: { access: ['admin'] },
+        config: { access: ['admin'], scope: 'global' },
         schema: {
           tags: ['notifications'],
           summary: '新增 Webhook 订阅（密钥只显示一次）',
@@ -52,11 +53,11 @@ export const notificationsModule: ModuleManifest = {
         },
       },
       async (req, reply) => {
-        const s = await addSubscriber(db, { userId: req.user!.id, username: req.user!.username, role: req.user!.role }, req.body as { name: string; url: string; events: string[] });
+        const s = await addSubscriber(db, actorOf(req.user!), req.body as { name: string; url: string; events: string[] });
         return reply.status(201).send({ ...s, events: WEBHOOK_EVENTS });
       },
     );
-    app.get('/webhooks/:id/deliveries', { config: { access: ['admin'] }, schema: { tags: ['notifications'], summary: '投递记录', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) } }, async (req) => {
+    app.get('/webhooks/:id/deliveries', { config: { access: ['admin'], scope: { param: 'id', owner: 'webhook' } }, schema: { tags: ['notifications'], summary: '投递记录', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) } }, async (req) => {
       const rows = await db.selectFrom('webhook_deliveries').select(['id', 'event', 'status', 'attempts', 'last_error', 'created_at', 'delivered_at']).where('subscriber_id', '=', (req.params as { id: number }).id).orderBy('id', 'desc').limit(200).execute();
       return { items: rows.map((r) => ({ ...r, id: Number(r.id), created_at: new Date(r.created_at).toISOString(), delivered_at: r.delivered_at ? new Date(r.delivered_at).toISOString() : null })) };
     });

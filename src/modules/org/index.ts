@@ -16,7 +16,7 @@ export const orgModule: ModuleManifest = {
     app.get(
       '/meta/org',
       {
-        config: { access: 'public' },
+        config: { access: 'public', scope: 'none' },
         schema: {
           tags: ['org'],
           summary: '区、委办局与街镇列表',

@@ -1,7 +1,7 @@
 import { canonicalJson, sm3 } from '../../core/crypto/sm.ts';
 import { preparePolicySet, readAttributes } from '../../core/rules/index.ts';
 import type { AuthUser } from '../../platform/access.ts';
-import { appendAudit, type Actor } from '../../platform/audit.ts';
+import { actorOf, appendAudit, type Actor } from '../../platform/audit.ts';
 import type { Db, Executor, Tx } from '../../platform/db/schema.ts';
 import { markChanged } from '../../platform/changes.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
@@ -19,9 +19,6 @@ import { todayInShanghai } from '../../platform/clock.ts';
 export const EXPIRE_JOB = 'policy.expire';
 export const MATCH_JOB = 'policy.match';
 
-export function actorOf(user: AuthUser): Actor {
-  return { userId: user.id, username: user.username, role: user.role };
-}
 
 /** Only admin and staff of the owning department write a policy (谁制订、谁发布). */
 export function assertCanManage(user: AuthUser, department: string): void {

@@ -126,6 +126,21 @@ describe('eligible enterprises of a policy (P-4, issue 5 item 7)', () => {
     }
   });
 
+  it('GET /policies/{id}/matches follows the same rule: another department gets 403 and none of the list (issue 12 item 2)', async () => {
+    const url = `/api/v1/policies/${policy.id}/matches`;
+    const mine = await as.dept!.request({ method: 'GET', url });
+    expect(mine.statusCode, mine.body).toBe(200);
+    const { items } = mine.json() as { items: string[] };
+    expect(items.length).toBeGreaterThan(0);
+    for (const u of ['admin', 'leader']) expect((await as[u]!.request({ method: 'GET', url })).json(), u).toEqual(mine.json());
+    for (const status of ['eligible', 'unknown', 'near']) {
+      const res = await as.dept2!.request({ method: 'GET', url: `${url}?status=${status}` });
+      expect(res.statusCode, status).toBe(403);
+      expect((res.json() as { code: string }).code).toBe('FORBIDDEN');
+      for (const uscc of items) expect(res.body).not.toContain(uscc);
+    }
+  });
+
   it('a policy with no published version has no eligible enterprises', async () => {
     const res = await as.dept!.request({
       method: 'POST',

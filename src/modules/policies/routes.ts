@@ -2,12 +2,13 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { compileMatchPlan, countResult, explainRule, matchColumns, readAttributes, validateRule, type Rule } from '../../core/rules/index.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
+import { actorOf } from '../../platform/audit.ts';
 import type { AppContext } from '../../platform/module.ts';
-import { assertCanSee, findEnterprise, rowToFlat, rulesCatalog } from '../enterprises/index.ts';
+import { assertCanSee, enterpriseMask, findEnterprise, personalAttributes, rowToFlat, rulesCatalog } from '../enterprises/index.ts';
 import { DEFAULT_NEAR_MISS_LIMIT, policyCheckup, policyCheckupBytes } from './checkup.ts';
-import { matchingService } from './matching.ts';
+import { matchingService, type MatchingSnapshot } from './matching.ts';
 import { policyMatchRoutes } from './match-routes.ts';
-import { actorOf, createPolicy, transition, updateDraft } from './commands.ts';
+import { createPolicy, transition, updateDraft } from './commands.ts';
 import { CATEGORIES, MAX_TEXT, type PolicyContent } from './domain/content.ts';
 import type { PolicyAction } from './domain/lifecycle.ts';
 import type { PolicyStatus } from './migrations.ts';
@@ -90,13 +91,13 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
     return p;
   }
 
-  app.get('/policies', { config: { access: 'public' }, schema: { tags: ['policies'], summary: '政策列表（公众只见已发布）', querystring: ListQuery } }, async (req) => {
+  app.get('/policies', { config: { access: 'public', scope: 'filtered' }, schema: { tags: ['policies'], summary: '政策列表（公众只见已发布）', querystring: ListQuery } }, async (req) => {
     return listPolicies(db, req.user, req.query as Static<typeof ListQuery> & { status?: PolicyStatus });
   });
 
-  app.get('/policies/cleanup', { config: { access: ['admin', 'dept', 'leader'] }, schema: { tags: ['policies'], summary: '已过期及 30 天内到期的政策（清理）' } }, async () => ({ items: await cleanupList(db, today()) }));
+  app.get('/policies/cleanup', { config: { access: ['admin', 'dept', 'leader'], scope: 'none' }, schema: { tags: ['policies'], summary: '已过期及 30 天内到期的政策（清理）' } }, async () => ({ items: await cleanupList(db, today()) }));
 
-  app.get('/policies/:id', { config: { access: 'public' }, schema: { tags: ['policies'], summary: '政策详情', params: IdParams } }, async (req) => {
+  app.get('/policies/:id', { config: { access: 'public', scope: { param: 'id', owner: 'policy' } }, schema: { tags: ['policies'], summary: '政策详情', params: IdParams } }, async (req) => {
     const p = await loadVisible((req.params as { id: number }).id, req);
     const versions = await db.selectFrom('policy_versions').select(['version', 'published_at', 'content_hash', 'published_by']).where('policy_id', '=', p.id).orderBy('version').execute();
     const published = p.published_version > 0 ? await db.selectFrom('policy_versions').select('content').where('policy_id', '=', p.id).where('version', '=', p.published_version).executeTakeFirst() : undefined;
@@ -110,14 +111,14 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
     };
   });
 
-  app.post('/policies', { config: { access: ['admin', 'dept'] }, schema: { tags: ['policies'], summary: '新建政策（草稿）', body: Content } }, async (req, reply) => {
+  app.post('/policies', { config: { access: ['admin', 'dept'], scope: { param: 'department', in: 'body', owner: 'department' } }, schema: { tags: ['policies'], summary: '新建政策（草稿）', body: Content } }, async (req, reply) => {
     const b = req.body as ContentBody;
     const code = b.code ?? `p-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
     const id = await createPolicy(db, req.user!, code, toContent(b));
     return reply.status(201).send({ id, code, status: 'draft' });
   });
 
-  app.patch('/policies/:id', { config: { access: ['admin', 'dept'] }, schema: { tags: ['policies'], summary: '修改草稿', params: IdParams, body: Content } }, async (req) => {
+  app.patch('/policies/:id', { config: { access: ['admin', 'dept'], scope: { param: 'id', owner: 'policy-internal' } }, schema: { tags: ['policies'], summary: '修改草稿', params: IdParams, body: Content } }, async (req) => {
     const id = (req.params as { id: number }).id;
     await loadVisible(id, req);
     await updateDraft(db, req.user!, id, toContent(req.body as ContentBody));
@@ -127,7 +128,7 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
   for (const action of ['submit', 'return', 'publish', 'withdraw'] as const satisfies readonly PolicyAction[]) {
     app.post(
       `/policies/:id/${action}`,
-      { config: { access: ['admin', 'dept'] }, schema: { tags: ['policies'], summary: { submit: '提交审核', return: '退回修改', publish: '审核通过并发布（生成不可变版本）', withdraw: '撤回' }[action], params: IdParams, body: Type.Optional(Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false })) } },
+      { config: { access: ['admin', 'dept'], scope: { param: 'id', owner: 'policy-internal' } }, schema: { tags: ['policies'], summary: { submit: '提交审核', return: '退回修改', publish: '审核通过并发布（生成不可变版本）', withdraw: '撤回' }[action], params: IdParams, body: Type.Optional(Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false })) } },
       async (req) => {
         const id = (req.params as { id: number }).id;
         await loadVisible(id, req);
@@ -137,34 +138,26 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
     );
   }
 
-  app.get(
-    '/policies/:id/matches',
-    { config: { access: ['admin', 'dept', 'leader'] }, schema: { tags: ['policies'], summary: '政策匹配的企业（按版本）', params: IdParams, querystring: Type.Object({ status: Type.Union([Type.Literal('eligible'), Type.Literal('unknown'), Type.Literal('near')], { default: 'eligible' }), page: Type.Integer({ minimum: 1, default: 1 }), pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }) } },
-    async (req) => {
-      const p = await loadVisible((req.params as { id: number }).id, req);
-      const q = req.query as { status: 'eligible' | 'unknown' | 'near'; page: number; pageSize: number };
-      const run = await db.selectFrom('policy_match_runs').selectAll().where('policy_id', '=', p.id).where('version', '=', p.published_version).orderBy('id', 'desc').limit(1).executeTakeFirst();
-      const base = db.selectFrom('policy_matches').where('policy_id', '=', p.id).where('version', '=', p.published_version).where('status', '=', q.status);
-      const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-      const rows = await base.select('uscc').orderBy('uscc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute();
-      return {
-        policyId: Number(p.id),
-        version: p.published_version,
-        counts: run ? { eligible: run.eligible, unknown: run.unknown, near: run.near, newlyEligible: run.newly_eligible.length, noLongerEligible: run.no_longer_eligible.length } : null,
-        total: Number(total),
-        items: rows.map((r) => r.uscc),
-      };
-    },
-  );
-
   // 政策体检 (P-4) — contract of issue 5.
   // Served from the matching service's memory: no database work per request beyond authentication.
   const matching = matchingService(db);
   matching.reportTo(app.log);
+  // Personal attributes (法定代表人 …) the active policies read, per snapshot: when there are none —
+  // the usual case — no explanation can quote one and the hot path below is untouched.
+  const personalReadsOf = new WeakMap<MatchingSnapshot, string[]>();
+  const personalReads = (snap: MatchingSnapshot): string[] => {
+    let r = personalReadsOf.get(snap);
+    if (!r) {
+      const personal = personalAttributes(snap.catalog);
+      r = snap.reads.filter((a) => personal.has(a));
+      personalReadsOf.set(snap, r);
+    }
+    return r;
+  };
   app.get(
     '/enterprises/:uscc/policy-checkup',
     {
-      config: { access: 'authenticated' },
+      config: { access: 'authenticated', scope: { param: 'uscc', owner: 'enterprise' } },
       schema: {
         tags: ['policies'],
         summary: '政策体检：可享、差一点、待确认',
@@ -185,6 +178,13 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
       const found = await matching.record(uscc, q.detail !== 'full' ? (s) => s.readsAndStreet : undefined);
       if (!found) throw Errors.notFound('企业');
       await assertCanSee(db, req.user!, { uscc, street: typeof found.record.street === 'string' ? found.record.street : null });
+      // SPEC §11: outcomes come from the true values; what the explanations quote of personal
+      // attributes is masked for viewers other than admin and the enterprise itself.
+      const personal = personalReads(found.snap);
+      if (personal.length > 0) {
+        const mask = enterpriseMask(req.user, uscc, found.record, personal);
+        if (mask.active) return mask.quoted(policyCheckup(found.snap, found.record, q));
+      }
       if (q.detail === 'full') return policyCheckup(found.snap, found.record, q);
       // The hot path: bytes put together from pieces encoded once (same answer as the object form, tested).
       return reply.type('application/json; charset=utf-8').send(policyCheckupBytes(found.snap, found.record, q));
@@ -194,7 +194,7 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
   // 试算: test a draft rule against one enterprise and count today's matches, before publishing.
   app.post(
     '/policies/try',
-    { config: { access: ['admin', 'dept'] }, schema: { tags: ['policies'], summary: '试算申报条件', body: Type.Object({ eligibility: Type.Unknown(), uscc: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{18}$' })) }, { additionalProperties: false }) } },
+    { config: { access: ['admin', 'dept'], scope: { param: 'uscc', in: 'body', owner: 'enterprise' } }, schema: { tags: ['policies'], summary: '试算申报条件', body: Type.Object({ eligibility: Type.Unknown(), uscc: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{18}$' })) }, { additionalProperties: false }) } },
     async (req) => {
       const body = req.body as { eligibility: unknown; uscc?: string };
       const catalog = await rulesCatalog(db);
@@ -210,7 +210,10 @@ export async function policyRoutes(app: FastifyInstance, ctx: AppContext): Promi
       if (body.uscc) {
         const row = await findEnterprise(db, body.uscc.toUpperCase());
         if (!row) throw Errors.notFound('企业');
-        explanation = explainRule(body.eligibility as Rule, rowToFlat(row), { catalog, today: today() });
+        await assertCanSee(db, req.user!, row);
+        const values = rowToFlat(row);
+        // The outcome from the true values; the personal ones it quotes masked (SPEC §11).
+        explanation = enterpriseMask(req.user, row.uscc, values, personalAttributes(catalog)).quoted(explainRule(body.eligibility as Rule, values, { catalog, today: today() }));
       }
       return { valid: true, matched, unknown, explanation };
     },

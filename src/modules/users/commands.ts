@@ -1,6 +1,6 @@
 import { validateUscc } from '../../core/codes/uscc.ts';
 import { requiredScope, ROLES, type AuthUser, type Role } from '../../platform/access.ts';
-import { appendAudit, type Actor } from '../../platform/audit.ts';
+import { actorOf, appendAudit, type Actor } from '../../platform/audit.ts';
 import { markChanged } from '../../platform/changes.ts';
 import { checkPasswordStrength, hashPassword, verifyPassword } from '../../platform/auth/passwords.ts';
 import { hashSecret, newSecret } from '../../platform/auth/tokens.ts';
@@ -138,9 +138,6 @@ export async function changeOwnPassword(
   return { revokedTokens: revoked.length };
 }
 
-export function actorOf(user: AuthUser): Actor {
-  return { userId: user.id, username: user.username, role: user.role };
-}
 
 // A fixed argon2id hash to verify against when the username is unknown, so a
 // wrong username costs as much time as a wrong password (no user enumeration by timing).

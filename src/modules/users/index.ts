@@ -1,5 +1,6 @@
 import type { ModuleManifest } from '../../platform/module.ts';
-import { actorOf, checkCredentials, createUser, setPassword } from './commands.ts';
+import { actorOf } from '../../platform/audit.ts';
+import { checkCredentials, createUser, setPassword } from './commands.ts';
 import { userMigrations } from './migrations.ts';
 import { listUsers } from './queries.ts';
 import { userRoutes } from './routes.ts';

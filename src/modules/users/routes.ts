@@ -2,12 +2,13 @@ import { Type, type Static } from '@sinclair/typebox';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ROLE_LABELS, ROLES, type AuthUser, type Role } from '../../platform/access.ts';
+import { actorOf } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { AppContext } from '../../platform/module.ts';
 import { SESSION_COOKIE } from '../../platform/http.ts';
 import { enterpriseName } from '../enterprises/index.ts';
 import { orgUnitName } from '../org/index.ts';
-import { actorOf, changeOwnPassword, closeSession, createUser, login, openSession, setPassword } from './commands.ts';
+import { changeOwnPassword, closeSession, createUser, login, openSession, setPassword } from './commands.ts';
 import { TOKEN_MAX_DAYS, TOKEN_STATUSES, toPublicUser, USERNAME_PATTERN, type TokenStatus } from './domain.ts';
 import { listUsers, type UserFilter } from './queries.ts';
 import { createApiToken, listTokens, revokeToken } from './tokens.ts';
@@ -73,7 +74,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
   app.post(
     '/auth/login',
     {
-      config: { access: 'public' },
+      config: { access: 'public', scope: 'self' },
       schema: {
         tags: ['auth'],
         summary: '用户名密码登录，返回会话 Cookie 与 CSRF 令牌',
@@ -93,11 +94,11 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.get(
     '/auth/me',
-    { config: { access: 'authenticated' }, schema: { tags: ['auth'], summary: '当前用户', response: { 200: Type.Object({ user: PublicUserSchema, csrfToken: Type.Union([Type.Null(), Type.String()]) }) } } },
+    { config: { access: 'authenticated', scope: 'self' }, schema: { tags: ['auth'], summary: '当前用户', response: { 200: Type.Object({ user: PublicUserSchema, csrfToken: Type.Union([Type.Null(), Type.String()]) }) } } },
     async (req) => ({ user: await publicUser(ctx, req.user!), csrfToken: req.csrfToken }),
   );
 
-  app.post('/auth/logout', { config: { access: 'authenticated' }, schema: { tags: ['auth'], summary: '退出登录' } }, async (req, reply) => {
+  app.post('/auth/logout', { config: { access: 'authenticated', scope: 'self' }, schema: { tags: ['auth'], summary: '退出登录' } }, async (req, reply) => {
     if (req.sessionHash) await closeSession(db, req.user!, req.sessionHash);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
@@ -223,7 +224,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.get(
     '/users',
-    { config: { access: ['admin'] }, schema: { tags: ['users'], summary: '用户列表', querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(ListItem), total: Type.Integer() }) } } },
+    { config: { access: ['admin'], scope: 'global' }, schema: { tags: ['users'], summary: '用户列表', querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(ListItem), total: Type.Integer() }) } } },
     async (req) => {
       const q = req.query as Static<typeof ListQuery>;
       return listUsers(db, q);
@@ -232,7 +233,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.get(
     '/users/export.xlsx',
-    { config: { access: ['admin'] }, schema: { tags: ['users'], summary: '导出用户列表（Excel）', querystring: Type.Omit(ListQuery, ['page', 'pageSize']) } },
+    { config: { access: ['admin'], scope: 'global' }, schema: { tags: ['users'], summary: '导出用户列表（Excel）', querystring: Type.Omit(ListQuery, ['page', 'pageSize']) } },
     async (req, reply) => {
       const filter = req.query as UserFilter;
       const { items } = await listUsers(db, { ...filter, page: 1, pageSize: 100_000 });
@@ -262,7 +263,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
   app.post(
     '/users',
     {
-      config: { access: ['admin'] },
+      config: { access: ['admin'], scope: 'global' },
       schema: {
         tags: ['users'],
         summary: '新建用户',

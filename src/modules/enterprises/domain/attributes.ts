@@ -18,6 +18,11 @@ export interface AttributeDef {
   options?: readonly string[] | null;
   description?: string | null;
   builtin: boolean;
+  /**
+   * Personal data (SPEC §11: 法定代表人, personal id numbers): shown in full only to admin and
+   * the enterprise itself, masked on every other path (masking.ts). Always text.
+   */
+  personal?: boolean;
 }
 
 type BuiltinKey = Exclude<keyof EnterpriseRecord, 'attrs'>;
@@ -34,7 +39,7 @@ const b = (key: BuiltinKey, column: string, label: string, type: AttributeType, 
 export const BUILTIN_ATTRIBUTES: readonly BuiltinAttribute[] = [
   b('uscc', 'uscc', '统一社会信用代码', 'text', { required: true, description: 'GB 32100-2015，18 位' }),
   b('name', 'name', '企业名称', 'text', { required: true }),
-  b('legalRep', 'legal_rep', '法定代表人', 'text', { description: '除企业本身和管理员外脱敏显示' }),
+  b('legalRep', 'legal_rep', '法定代表人', 'text', { personal: true, description: '个人信息：除企业本身和管理员外脱敏显示' }),
   b('entityType', 'entity_type', '市场主体类型', 'enum', { options: ENTITY_TYPES }),
   b('industry', 'industry', '行业代码', 'text', { description: 'GB/T 4754-2017 行业代码，如 C3911' }),
   b('registeredCapital', 'registered_capital', '注册资本', 'money', { unit: '分' }),
@@ -55,6 +60,9 @@ export const BUILTIN_ATTRIBUTES: readonly BuiltinAttribute[] = [
 ];
 
 export const BUILTIN_BY_KEY = new Map(BUILTIN_ATTRIBUTES.map((a) => [a.key as string, a]));
+
+/** The built-in personal attributes (attributes added at runtime may be personal too: see the catalog). */
+export const PERSONAL_ATTRIBUTES: ReadonlySet<string> = new Set(BUILTIN_ATTRIBUTES.filter((a) => a.personal).map((a) => a.key));
 
 /**
  * Built-in attributes that are (nearly) unique per enterprise: identity and free text. The

@@ -106,10 +106,3 @@ export function checkCode(key: string, value: AttrValue): string | null {
       return null;
   }
 }
-
-/** 法定代表人 masking: first character kept, the rest starred (张** / 欧阳**). */
-export function maskName(name: string | null): string | null {
-  if (!name) return name;
-  const chars = [...name];
-  return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
-}
