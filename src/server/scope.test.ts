@@ -228,7 +228,8 @@ async function setUp(): Promise<void> {
     token: tokens.map((tk) => ({ label: `token ${tk.name}`, id: tk.id, visible: (w: Viewer) => SEES.token(w, tk) })),
   };
   const fileOf = new Map(apps.map((a) => [a.id, a.file]));
-  EXTRA = { fileId: (appId) => fileOf.get(Number(appId)) ?? 1 };
+  // Path parameters that name no scoped record: a covered year and day of the working-day calendar.
+  EXTRA = { fileId: (appId) => fileOf.get(Number(appId)) ?? 1, year: () => 2026, date: () => '2026-12-03' };
   OWN_FIELD = {
     department: (w) => w?.department ?? 'scjgj',
     uscc: (w) => OWNERS.enterprise.find((f) => f.visible(w))?.id,
