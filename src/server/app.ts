@@ -12,6 +12,7 @@ import type { Db } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
 import { installHttpPlatform, sendProblem } from '../platform/http.ts';
 import type { AppContext, ModuleManifest } from '../platform/module.ts';
+import { partSchemaController } from '../platform/validation.ts';
 import { MODULES } from './modules.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -32,7 +33,8 @@ export async function buildApp({ db, config, serveWeb = true, modules = MODULES 
     logger: { level: config.logLevel },
     bodyLimit: BODY_LIMIT,
     trustProxy: false,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false } },
+    // JSON bodies are validated without type coercion; query strings and path parameters parse numbers (SPEC §10).
+    schemaController: partSchemaController(),
   });
 
   // Prometheus metrics (SPEC F-6): one registry per app so tests can build several.

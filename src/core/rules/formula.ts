@@ -26,8 +26,10 @@ export type BenefitResult =
 
 /** Validates a formula: a valid rule whose attributes are number or money, cap a non-negative integer. */
 export function validateFormula(f: BenefitFormula, catalog?: Catalog): RuleIssue[] {
-  const issues = [...validateRule(f.amount, catalog ? { catalog } : {}).issues].map((i) => ({ ...i, path: `/amount${i.path}` }));
-  if (catalog) {
+  const rule = validateRule(f.amount, catalog ? { catalog } : {});
+  const issues = rule.issues.map((i) => ({ ...i, path: `/amount${i.path}` }));
+  // Attribute types only of a structurally valid formula (depth and size are bounded only then).
+  if (catalog && rule.ok) {
     for (const a of leafAttributes(f.amount)) {
       const t = attrType(catalog, a);
       if (t !== undefined && t !== 'number' && t !== 'money') issues.push({ code: 'TYPE_MISMATCH', path: '/amount', message: `attribute "${a}" (${t}) cannot be used in an amount` });

@@ -5,7 +5,7 @@ import { appendAudit, type Actor } from '../../platform/audit.ts';
 import type { Db, Executor, Tx } from '../../platform/db/schema.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import { allEnterpriseRecords, rulesCatalog } from '../enterprises/index.ts';
-import { BATCH_STATUS_LABELS, isPeriod, nextBatchStatus, paymentRef, planItems, totalsOf, type BatchAction, type BatchStatus, type Candidate } from './domain/batch.ts';
+import { BATCH_STATUS_LABELS, nextBatchStatus, periodProblem, paymentRef, planItems, totalsOf, type BatchAction, type BatchStatus, type Candidate } from './domain/batch.ts';
 
 export function actorOf(user: AuthUser): Actor {
   return { userId: user.id, username: user.username, role: user.role };
@@ -20,8 +20,10 @@ export function assertCanManage(user: AuthUser, department: string): void {
   if (!canManage(user, department)) throw Errors.forbidden('只能办理本部门政策的兑付批次');
 }
 
-export function checkPeriod(period: string): void {
-  if (!isPeriod(period)) throw Errors.validation('period', `兑付期间格式应为 2026、2026-H1、2026-Q3 或 2026-07，收到“${period}”`);
+/** A period of the right form and within the sensible years (domain/batch.ts), today in Asia/Shanghai. */
+export function checkPeriod(period: string, today: string = todayCn()): void {
+  const problem = periodProblem(period, today);
+  if (problem) throw Errors.validation('period', problem);
 }
 
 interface PolicyInfo {
@@ -132,7 +134,7 @@ export interface BatchRef {
  * later batch is returned as it is.
  */
 export async function computeBatch(db: Db, actor: Actor, user: AuthUser | null, input: { policyId: number; period: string; today?: string }): Promise<BatchRef> {
-  checkPeriod(input.period);
+  checkPeriod(input.period, input.today);
   const policy = await loadPolicy(db, input.policyId);
   if (user) assertCanManage(user, policy.department);
   const existing = await db.selectFrom('benefit_batches').select(['id', 'status']).where('policy_id', '=', policy.id).where('period', '=', input.period).executeTakeFirst();
