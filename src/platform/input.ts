@@ -38,6 +38,7 @@ export interface InputProblem {
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 
 /** Why a string cannot be stored as PostgreSQL text, or null. */
 export function stringProblem(s: string): 'NUL_BYTE' | 'INVALID_UTF8' | null {
@@ -77,11 +78,12 @@ export function findUnstorable(value: unknown, maxDepth = MAX_INPUT_DEPTH): Inpu
 }
 
 /** A field name fit to show: NUL and lone surrogates written as escapes; a deep path cut to its first levels. */
-export function fieldName(path: ReadonlyArray<string | number>, maxSegments = 4): string {
-  const shown = path.slice(0, maxSegments).map((p) =>
-    String(p).replace(/[\u0000\uD800-\uDFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
-  );
-  return shown.join('.');
+export function fieldName(path: ReadonlyArray<string | number>, maxSegments = 8): string {
+  const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  return path
+    .slice(0, maxSegments)
+    .map((p) => String(p).split('\u0000').join('\\u0000').replace(LONE_SURROGATES, escape))
+    .join('.');
 }
 
 function leadingKeys(path: ReadonlyArray<string | number>, max: number): Array<string | number> {
