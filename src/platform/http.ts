@@ -132,6 +132,8 @@ export function toProblem(err: unknown): AppError {
       return new AppError('PAYLOAD_TOO_LARGE', 413, '请求内容过大', { detail: '请求体超过 1 MiB 上限' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '不支持的内容类型');
+    case 'FST_ERR_BAD_URL':
+      return new AppError('BAD_URL', 400, '请求地址格式有误', { detail: '路径含有无法解码的百分号编码' });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('BAD_JSON', 400, '请求内容不是合法的 JSON');

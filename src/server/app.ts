@@ -10,7 +10,7 @@ import client from 'prom-client';
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
-import { installHttpPlatform, sendProblem } from '../platform/http.ts';
+import { installHttpPlatform, sendProblem, toProblem } from '../platform/http.ts';
 import type { AppContext, ModuleManifest } from '../platform/module.ts';
 import { partSchemaController } from '../platform/validation.ts';
 import { MODULES } from './modules.ts';
@@ -35,6 +35,8 @@ export async function buildApp({ db, config, serveWeb = true, modules = MODULES 
     trustProxy: false,
     // JSON bodies are validated without type coercion; query strings and path parameters parse numbers (SPEC §10).
     schemaController: partSchemaController(),
+    // A URL the router cannot decode (/x/%) is a 400 problem too, not Fastify's own JSON.
+    frameworkErrors: (err, _req, reply) => sendProblem(reply, toProblem(err)),
   });
 
   // Prometheus metrics (SPEC F-6): one registry per app so tests can build several.
