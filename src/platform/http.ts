@@ -167,6 +167,9 @@ export function toProblem(err: unknown): AppError {
   if (e?.statusCode === 415 || e?.statusCode === 406) return new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '不支持的内容类型');
   if (e instanceof SyntaxError || e?.statusCode === 400) return new AppError('BAD_REQUEST', 400, '请求格式有误');
   if (e?.statusCode === 404) return new AppError('NOT_FOUND', 404, '资源不存在');
+  if (e?.statusCode === 414) return new AppError('URI_TOO_LONG', 414, '请求地址过长', { detail: '路径参数超过长度上限' });
+  // Any other client error Fastify or a plugin raises stays a client error (never 500), with its status.
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return new AppError('BAD_REQUEST', e.statusCode, '请求有误');
   return new AppError('INTERNAL', 500, '服务器内部错误');
 }
 

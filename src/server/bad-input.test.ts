@@ -145,6 +145,15 @@ describe('NUL bytes and invalid UTF-8 (item 10)', () => {
   });
 });
 
+describe('URLs the router cannot take (found by the fuzz test, item 16)', () => {
+  it('answers a path parameter over the router’s length limit with 414 and an undecodable one with 400, as problems', async () => {
+    const long = encodeURIComponent('𠮷'.repeat(300));
+    expect(problem(await as.enterprise!.request({ method: 'POST', url: `/api/v1/applications/${long}/files`, payload: {} }), 414).code).toBe('URI_TOO_LONG');
+    expect(problem(await as.admin!.request({ method: 'GET', url: `/api/v1/enterprises/${long}` }), 414).code).toBe('URI_TOO_LONG');
+    expect(problem(await as.enterprise!.request({ method: 'DELETE', url: `/api/v1/applications/${draftApp}/files/%` }), 400).code).toBe('BAD_URL');
+  });
+});
+
 describe('deep nesting and truncated multipart bodies (item 11)', () => {
   const deepFormula = (n: number) => '{"+":['.repeat(n) + '{"var":"employees"}' + ',1]}'.repeat(n);
 
