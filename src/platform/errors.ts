@@ -31,6 +31,9 @@ export interface ProblemDetails {
   [key: string]: unknown;
 }
 
+/** The RFC 9457 members (and ours) that `extra` may never replace: `status` is always the HTTP status number. */
+const STANDARD_MEMBERS = new Set(['type', 'title', 'status', 'code', 'detail', 'field', 'instance']);
+
 export function problemOf(err: AppError): ProblemDetails {
   const p: ProblemDetails = {
     type: `https://qifu.dev/problems/${err.code.toLowerCase().replace(/_/g, '-')}`,
@@ -40,7 +43,7 @@ export function problemOf(err: AppError): ProblemDetails {
   };
   if (err.message && err.message !== err.title) p.detail = err.message;
   if (err.field) p.field = err.field;
-  if (err.extra) Object.assign(p, err.extra);
+  if (err.extra) for (const [k, v] of Object.entries(err.extra)) if (!STANDARD_MEMBERS.has(k)) p[k] = v;
   return p;
 }
 

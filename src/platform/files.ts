@@ -2,8 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type {} from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
-import { AppError } from './errors.ts';
+import { AppError, Errors } from './errors.ts';
+import { stringProblem } from './input.ts';
 
 /**
  * Content-addressed file storage under `<dataDir>/files/<first 2 hex>/<sha256>`
@@ -101,4 +104,51 @@ export async function checkUploadType(buf: Buffer, filename: string, allowed: re
     throw new AppError('FILE_TYPE_MISMATCH', 415, '文件名与文件内容不符', { field: 'file', detail: `文件名为 .${nameExt || '（无扩展名）'}，内容却是 ${detected.ext}；请上传真实的 ${names.map((n) => `.${n}`).join('/')} 文件或更正文件名`, extra: { detected: detected.ext } });
   }
   return { ext, mime: KNOWN_UPLOAD_TYPES[ext]?.mime ?? detected.mime };
+}
+
+export interface Upload {
+  /** The file name as sent (checked: no NUL, valid UTF-8); callers cut it to their column's length. */
+  filename: string;
+  buf: Buffer;
+}
+
+/**
+ * Reads the one file of a multipart/form-data request, mapping every way the
+ * body can be wrong to a 4xx (SPEC §10): not multipart → 415; a file over
+ * `fileSize` → `tooLarge()`; a body cut off mid-part or otherwise malformed →
+ * 400 MULTIPART_MALFORMED; no file → 400; a file name with NUL or bytes that
+ * are not UTF-8 → 400 naming the field `file`.
+ */
+export async function readUpload(req: FastifyRequest, limits: { fileSize: number; tooLarge: () => AppError }): Promise<Upload> {
+  if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '请以 multipart/form-data 上传文件', { field: 'file' });
+  let file;
+  let buf: Buffer;
+  try {
+    file = await req.file({ limits: { fileSize: limits.fileSize, files: 1, fields: 5 } });
+    if (!file) throw Errors.validation('file', '请选择要上传的文件');
+    buf = await file.toBuffer();
+  } catch (e) {
+    throw uploadError(e, limits.tooLarge);
+  }
+  if (file.file.truncated) throw limits.tooLarge();
+  checkUploadName(file.filename);
+  return { filename: file.filename, buf };
+}
+
+function uploadError(e: unknown, tooLarge: () => AppError): AppError {
+  if (e instanceof AppError) return e;
+  const err = e as { code?: string; statusCode?: number };
+  if (err.code === 'FST_REQ_FILE_TOO_LARGE' || err.statusCode === 413) return tooLarge();
+  if (err.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '请以 multipart/form-data 上传文件', { field: 'file' });
+  // Everything else here comes from parsing the body: "Unexpected end of form", "Part terminated early", "Malformed part header" …
+  return new AppError('MULTIPART_MALFORMED', 400, '上传内容不完整或格式有误', { field: 'file', detail: '上传的请求体被截断或不是有效的 multipart/form-data，请重新上传' });
+}
+
+/** A file name must be storable text: no NUL, no bytes that decoded to U+FFFD (not UTF-8), no lone surrogates. */
+export function checkUploadName(filename: string): void {
+  const problem = stringProblem(filename);
+  if (problem === 'NUL_BYTE') throw new AppError('NUL_BYTE', 400, '输入含有空字符（NUL）', { field: 'file', detail: '文件名含有 U+0000 空字符，请更改文件名后重新上传' });
+  if (problem === 'INVALID_UTF8' || filename.includes('\uFFFD')) {
+    throw new AppError('INVALID_UTF8', 400, '输入不是有效的 UTF-8 文本', { field: 'file', detail: '文件名不是有效的 UTF-8 文本，请更改文件名后重新上传' });
+  }
 }

@@ -5,6 +5,7 @@ import { hashSecret } from './auth/tokens.ts';
 import { changeCounter } from './changes.ts';
 import type { Db } from './db/schema.ts';
 import { AppError, Errors, problemOf } from './errors.ts';
+import { installInputGuard } from './input.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -129,29 +130,42 @@ async function authenticate(db: Db, req: FastifyRequest): Promise<void> {
   req.csrfToken = row.csrf_token;
 }
 
-function fieldOf(err: FastifyError): string | undefined {
-  const v = err.validation?.[0];
-  if (!v) return undefined;
+type SchemaError = NonNullable<FastifyError['validation']>[number];
+
+/** The dotted path of the field a schema error is about (a missing or extra property included). */
+function fieldOfError(v: SchemaError): string {
   const params = v.params as { missingProperty?: string; additionalProperty?: string } | undefined;
-  if (params?.missingProperty) return params.missingProperty;
-  if (params?.additionalProperty) return params.additionalProperty;
-  const path = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-  return path || undefined;
+  const parts = (v.instancePath ?? '').split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const name = params?.missingProperty ?? params?.additionalProperty;
+  if (name) parts.push(name);
+  return parts.join('.');
+}
+
+/** The most specific error: with a union (null | object) the failing branch's deepest field, e.g. benefit.cap, not benefit. */
+function mostSpecific(errors: readonly SchemaError[]): { field: string; error: SchemaError } | undefined {
+  let best: { field: string; error: SchemaError } | undefined;
+  for (const error of errors) {
+    const field = fieldOfError(error);
+    if (!best || (field ? field.split('.').length : 0) > (best.field ? best.field.split('.').length : 0)) best = { field, error };
+  }
+  return best;
 }
 
 export function toProblem(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = err as FastifyError & { code?: string };
   if (e && e.validation) {
-    const field = fieldOf(e);
+    const best = mostSpecific(e.validation);
     const where = e.validationContext === 'querystring' ? '查询参数' : e.validationContext === 'params' ? '路径参数' : '请求内容';
-    return new AppError('VALIDATION_FAILED', 400, `${where}校验失败`, { field, detail: e.validation[0]?.message ?? e.message });
+    return new AppError('VALIDATION_FAILED', 400, `${where}校验失败`, { field: best?.field || undefined, detail: best?.error.message ?? e.message });
   }
   switch (e?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('PAYLOAD_TOO_LARGE', 413, '请求内容过大', { detail: '请求体超过 1 MiB 上限' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '不支持的内容类型');
+    case 'FST_ERR_BAD_URL':
+      return new AppError('BAD_URL', 400, '请求地址格式有误', { detail: '路径含有无法解码的百分号编码' });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('BAD_JSON', 400, '请求内容不是合法的 JSON');
@@ -162,11 +176,32 @@ export function toProblem(err: unknown): AppError {
     case '22007':
     case '22008':
       return new AppError('VALIDATION_FAILED', 400, '输入格式有误');
+    // A backstop: the input guard refuses these before any query runs.
+    case '22021': // invalid byte sequence (e.g. NUL in text)
+    case '22P05': // untranslatable character (e.g. \u0000 or a lone surrogate in jsonb)
+      return new AppError('INVALID_UTF8', 400, '输入含有无法保存的字符');
+    case '54001': // statement too complex (stack depth)
+      return new AppError('INPUT_TOO_DEEP', 400, '输入嵌套层数过多');
+    // @fastify/multipart limits and malformed parts.
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FILES_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return new AppError('PAYLOAD_TOO_LARGE', 413, '请求内容过大', { field: 'file', detail: '超过上传的大小或数量上限' });
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '请以 multipart/form-data 上传文件', { field: 'file' });
+    case 'FST_PROTO_VIOLATION':
+    case 'FST_INVALID_JSON_FIELD_ERROR':
+    case 'FST_MP_PREMATURE_CLOSE':
+      return new AppError('MULTIPART_MALFORMED', 400, '上传内容不完整或格式有误', { field: 'file' });
   }
   if (e?.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE', 413, '请求内容过大', { detail: '超过大小上限' });
   if (e?.statusCode === 415 || e?.statusCode === 406) return new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '不支持的内容类型');
   if (e instanceof SyntaxError || e?.statusCode === 400) return new AppError('BAD_REQUEST', 400, '请求格式有误');
   if (e?.statusCode === 404) return new AppError('NOT_FOUND', 404, '资源不存在');
+  if (e?.statusCode === 414) return new AppError('URI_TOO_LONG', 414, '请求地址过长', { detail: '路径参数超过长度上限' });
+  // Any other client error Fastify or a plugin raises stays a client error (never 500), with its status.
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return new AppError('BAD_REQUEST', e.statusCode, '请求有误');
   return new AppError('INTERNAL', 500, '服务器内部错误');
 }
 
@@ -210,6 +245,9 @@ export function installHttpPlatform(app: FastifyInstance, db: Db): void {
       if (typeof sent !== 'string' || sent !== req.csrfToken) throw Errors.csrf();
     }
   });
+
+  // After authentication: NUL bytes, invalid UTF-8, non-finite numbers and deep nesting → 400 (SPEC §10).
+  installInputGuard(app);
 
   app.setErrorHandler((err, req, reply) => {
     const problem = toProblem(err);

@@ -9,9 +9,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/db/schema.ts';
 import { AppError } from '../platform/errors.ts';
-import { installHttpPlatform, sendProblem } from '../platform/http.ts';
+import { installHttpPlatform, sendProblem, toProblem } from '../platform/http.ts';
 import type { AppContext, ModuleManifest } from '../platform/module.ts';
 import { createMetrics, registerMetricsRoute } from './metrics.ts';
+import { partSchemaController } from '../platform/validation.ts';
 import { MODULES } from './modules.ts';
 
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -33,7 +34,10 @@ export async function buildApp({ db, config, serveWeb = true, modules = MODULES 
     bodyLimit: BODY_LIMIT,
     // QIFU_TRUST_PROXY: whose X-Forwarded-For names the client (req.ip, used by the login throttle); none by default.
     trustProxy: config.trustProxy,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false } },
+    // JSON bodies are validated without type coercion; query strings and path parameters parse numbers (SPEC §10).
+    schemaController: partSchemaController(),
+    // A URL the router cannot decode (/x/%) is a 400 problem too, not Fastify's own JSON.
+    frameworkErrors: (err, _req, reply) => sendProblem(reply, toProblem(err)),
   });
 
   // Prometheus metrics (SPEC F-6); who may read them: src/server/metrics.ts.

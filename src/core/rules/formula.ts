@@ -26,8 +26,10 @@ export type BenefitResult =
 
 /** Validates a formula: a valid rule whose attributes are number or money, cap a non-negative integer. */
 export function validateFormula(f: BenefitFormula, catalog?: Catalog): RuleIssue[] {
-  const issues = [...validateRule(f.amount, catalog ? { catalog } : {}).issues].map((i) => ({ ...i, path: `/amount${i.path}` }));
-  if (catalog) {
+  const rule = validateRule(f.amount, catalog ? { catalog } : {});
+  const issues = rule.issues.map((i) => ({ ...i, path: `/amount${i.path}` }));
+  // Attribute types only of a formula whose depth and size are within bounds.
+  if (catalog && !rule.issues.some((i) => i.code === 'TOO_DEEP' || i.code === 'TOO_LARGE')) {
     for (const a of leafAttributes(f.amount)) {
       const t = attrType(catalog, a);
       if (t !== undefined && t !== 'number' && t !== 'money') issues.push({ code: 'TYPE_MISMATCH', path: '/amount', message: `attribute "${a}" (${t}) cannot be used in an amount` });

@@ -167,4 +167,14 @@ describe('benefit formulas', () => {
     expect(roundFen(2.675 * 100, 'half_up')).toBe(268); // 267.49999999999997 is really 267.5
     expect(validateFormula({ amount: { '*': [{ var: 'industry' }, 2] }, cap: -1 }, catalog).map((i) => i.code)).toEqual(['TYPE_MISMATCH', 'TYPE_MISMATCH', 'INVALID_ARGUMENT']);
   });
+
+  it('reports a formula nested 10,000 deep as too deep instead of overflowing the stack (issue 12 item 11)', () => {
+    let amount: JsonValue = { var: 'employees' };
+    for (let i = 0; i < 10_000; i++) amount = { '+': [amount, 1] };
+    const issues = validateFormula({ amount: amount as Rule }, catalog);
+    expect(issues.length).toBeGreaterThan(0);
+    expect(new Set(issues.map((i) => i.code))).toEqual(new Set(['TOO_DEEP']));
+    expect(issues[0]!.path.startsWith('/amount')).toBe(true);
+    expect(new Set(validateFormula({ amount: amount as Rule }).map((i) => i.code))).toEqual(new Set(['TOO_DEEP']));
+  });
 });

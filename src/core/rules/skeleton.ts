@@ -76,21 +76,26 @@ export function buildSkeleton(rule: Rule, opts?: EvalOptions): Skeleton {
   return { root, leaves };
 }
 
-/** Calls `at` for every operation of a rule read against the root record (not inside map/filter/… scopes). */
+/**
+ * Calls `at` for every operation of a rule read against the root record (not inside map/filter/… scopes),
+ * in pre-order. Iterative: it also runs on rules that have not been validated (a benefit formula nested
+ * 10,000 deep must give a validation issue, not a stack overflow).
+ */
 function visitRootOps(rule: Rule, at: (op: string, args: Rule[]) => void): void {
-  const visit = (r: Rule, root: boolean): void => {
+  const stack: Array<[Rule, boolean]> = [[rule, true]];
+  while (stack.length) {
+    const [r, root] = stack.pop()!;
     if (Array.isArray(r)) {
-      for (const x of r) visit(x, root);
-      return;
+      for (let i = r.length - 1; i >= 0; i--) stack.push([r[i] as Rule, root]);
+      continue;
     }
-    if (!isLogic(r)) return;
+    if (!isLogic(r)) continue;
     const op = opOf(r);
     const args = argsOf(r, op);
     if (root) at(op, args);
     const scoped = OPERATORS.get(op)?.kind === 'scoped';
-    args.forEach((a, i) => visit(a, scoped && i === 1 ? false : root));
-  };
-  visit(rule, true);
+    for (let i = args.length - 1; i >= 0; i--) stack.push([args[i] as Rule, scoped && i === 1 ? false : root]);
+  }
 }
 
 const isLiteralPath = (p: unknown): p is string | number => (typeof p === 'string' && p !== '') || typeof p === 'number';

@@ -308,6 +308,8 @@ describe('applying (P-7)', () => {
     const second = await post(as.dept!, `/api/v1/applications/${appId}/approve`, { amountFen: 60_000 }, 'approve-2');
     expect(second.statusCode).toBe(409);
     expect(code(second)).toBe('APPLICATION_BAD_TRANSITION');
+    // RFC 9457: `status` is the HTTP status number; the application's own state is a separate member (issue 12 item 12).
+    expect(second.json()).toMatchObject({ status: 409, state: 'approved' });
     expect((await appRow(appId)).amount_fen).toBe(60_000);
     const claims = await t.db.selectFrom('benefit_claims').selectAll().execute();
     expect(claims).toHaveLength(1);

@@ -216,7 +216,7 @@ export async function act(tx: Tx, user: AuthUser, id: number, action: Applicatio
   if (t.by === 'reviewer' && !(user.role === 'admin' || (user.role === 'dept' && user.department === a.department))) throw Errors.forbidden('只有政策主管部门可以审核');
   const to = nextStatus(a.status, action);
   if (!to) {
-    throw new AppError('APPLICATION_BAD_TRANSITION', 409, a.status === 'approved' && action === 'approve' ? '该申报已审核通过，请勿重复操作' : '当前状态不允许此操作', { detail: `${STATUS_LABELS[a.status]}的申报不能${action === 'submit' ? '提交' : action === 'approve' ? '审核通过' : action === 'reject' ? '审核不通过' : '退回'}`, extra: { status: a.status } });
+    throw new AppError('APPLICATION_BAD_TRANSITION', 409, a.status === 'approved' && action === 'approve' ? '该申报已审核通过，请勿重复操作' : '当前状态不允许此操作', { detail: `${STATUS_LABELS[a.status]}的申报不能${action === 'submit' ? '提交' : action === 'approve' ? '审核通过' : action === 'reject' ? '审核不通过' : '退回'}`, extra: { state: a.status } });
   }
   if (t.reviewStep && a.status === 'submitted' && isOverdue(a.review_due, today) && user.role !== 'admin') {
     throw new AppError('APPLICATION_DEADLINE_PASSED', 409, '已超过审核期限', { detail: `审核期限为 ${a.review_due}，已逾期；请由管理员处理`, extra: { deadline: a.review_due } });

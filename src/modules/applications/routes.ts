@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AuthUser } from '../../platform/access.ts';
 import { actorOf, appendAudit } from '../../platform/audit.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
-import { checkUploadType, FileStore, KNOWN_UPLOAD_TYPES } from '../../platform/files.ts';
+import { checkUploadType, FileStore, KNOWN_UPLOAD_TYPES, readUpload } from '../../platform/files.ts';
 import { idempotentReply } from '../../platform/idempotency.ts';
 import type { AppContext } from '../../platform/module.ts';
 import { todayInShanghai } from '../../platform/clock.ts';
@@ -84,18 +84,10 @@ export async function applicationRoutes(app: FastifyInstance, ctx: AppContext): 
       if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '请以 multipart/form-data 上传文件', { field: 'file' });
       const settings = await settingsFor(db, Number(a.policy_id));
       const tooLarge = () => new AppError('FILE_TOO_LARGE', 413, '文件过大', { field: 'file', detail: `单个文件上限 ${(settings.maxFileBytes / 1024 / 1024).toFixed(settings.maxFileBytes % (1024 * 1024) ? 1 : 0)} MiB`, extra: { maxFileBytes: settings.maxFileBytes } });
-      let file;
-      let buf: Buffer;
-      try {
-        file = await req.file({ limits: { fileSize: settings.maxFileBytes, files: 1, fields: 5 } });
-        if (!file) throw Errors.validation('file', '请选择要上传的文件');
-        buf = await file.toBuffer();
-      } catch (e) {
-        if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE' || (e as { statusCode?: number }).statusCode === 413) throw tooLarge();
-        throw e;
-      }
-      if (file.file.truncated) throw tooLarge();
-      const filename = file.filename.slice(0, 200) || 'file';
+      // Truncated or malformed bodies and unstorable file names are 4xx (SPEC §10).
+      const upload = await readUpload(req, { fileSize: settings.maxFileBytes, tooLarge });
+      const buf = upload.buf;
+      const filename = [...upload.filename].slice(0, 200).join('') || 'file';
       // Type by magic bytes and allow-list before anything is written; then content-addressed storage.
       const checked = await checkUploadType(buf, filename, settings.allowedTypes);
       // The enterprise must still hold the application (checked again with the row locked when recording).

@@ -69,6 +69,10 @@ describe('compute → approve → pay (P-5)', () => {
     const before = await auditCount();
     const cases: Array<[Session, Record<string, unknown>, number, string]> = [
       [as.dept!, { policyId: spec, period: '2026-13' }, 400, 'VALIDATION_FAILED'],
+      // Out of the sensible years (issue 12 item 14).
+      [as.dept!, { policyId: spec, period: '0000' }, 400, 'VALIDATION_FAILED'],
+      [as.dept!, { policyId: spec, period: '9999' }, 400, 'VALIDATION_FAILED'],
+      [as.dept!, { policyId: spec, period: '1999-12' }, 400, 'VALIDATION_FAILED'],
       [as.dept!, { policyId: spec }, 400, 'VALIDATION_FAILED'],
       [as.dept!, { policyId: 999_999, period: '2026' }, 404, 'NOT_FOUND'],
       [as.dept2!, { policyId: spec, period: '2026' }, 403, 'FORBIDDEN'],
@@ -78,6 +82,7 @@ describe('compute → approve → pay (P-5)', () => {
       const res = await s.request({ method: 'POST', url: '/api/v1/benefits/batches', payload });
       expect(res.statusCode, JSON.stringify(payload)).toBe(status);
       expect((res.json() as { code: string }).code).toBe(code);
+      if (code === 'VALIDATION_FAILED' && 'period' in payload) expect((res.json() as { field?: string }).field).toBe('period');
     }
     expect(await batchCount()).toBe(0);
     expect(await auditCount()).toBe(before);

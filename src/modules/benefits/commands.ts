@@ -5,7 +5,7 @@ import { actorOf, appendAudit, type Actor } from '../../platform/audit.ts';
 import type { Db, Executor, Tx } from '../../platform/db/schema.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
 import { allEnterpriseRecords, rulesCatalog } from '../enterprises/index.ts';
-import { BATCH_STATUS_LABELS, isPeriod, nextBatchStatus, paymentRef, planItems, totalsOf, type BatchAction, type BatchStatus, type Candidate } from './domain/batch.ts';
+import { BATCH_STATUS_LABELS, nextBatchStatus, periodProblem, paymentRef, planItems, totalsOf, type BatchAction, type BatchStatus, type Candidate } from './domain/batch.ts';
 import { todayInShanghai } from '../../platform/clock.ts';
 
 
@@ -18,8 +18,10 @@ export function assertCanManage(user: AuthUser, department: string): void {
   if (!canManage(user, department)) throw Errors.forbidden('只能办理本部门政策的兑付批次');
 }
 
-export function checkPeriod(period: string): void {
-  if (!isPeriod(period)) throw Errors.validation('period', `兑付期间格式应为 2026、2026-H1、2026-Q3 或 2026-07，收到“${period}”`);
+/** A period of the right form and within the sensible years (domain/batch.ts), today in Asia/Shanghai. */
+export function checkPeriod(period: string, today: string = todayInShanghai()): void {
+  const problem = periodProblem(period, today);
+  if (problem) throw Errors.validation('period', problem);
 }
 
 interface PolicyInfo {
@@ -54,7 +56,6 @@ export async function loadPolicy(db: Executor, id: number): Promise<PolicyInfo> 
   return { id: Number(p.id), title: c.title, department: c.department, mode: c.mode, status: p.status, version: p.published_version, budget: c.budget ?? null, eligibility: c.eligibility, benefit: c.benefit ?? null };
 }
 
-const todayCn = todayInShanghai;
 
 export interface MatchRow {
   uscc: string;
@@ -70,7 +71,7 @@ export interface MatchRow {
  * (three-valued, like P-4 matching: only 'true' counts) over the current
  * records, each with its amount by the benefit formula.
  */
-export async function eligibleNow(db: Executor, policy: PolicyInfo, today = todayCn()): Promise<MatchRow[]> {
+export async function eligibleNow(db: Executor, policy: PolicyInfo, today = todayInShanghai()): Promise<MatchRow[]> {
   const explainer = preparePolicySet([{ id: String(policy.id), rule: policy.eligibility }], { catalog: await rulesCatalog(db), today, maxNearMisses: 0 });
   const rows: MatchRow[] = [];
   for await (const { uscc, record } of allEnterpriseRecords(db)) {
@@ -140,7 +141,7 @@ export interface BatchRef {
  * later batch is returned as it is.
  */
 export async function computeBatch(db: Db, actor: Actor, user: AuthUser | null, input: { policyId: number; period: string; today?: string }): Promise<BatchRef> {
-  checkPeriod(input.period);
+  checkPeriod(input.period, input.today);
   if (user) await assertCanManagePolicy(db, user, input.policyId);
   const policy = await loadPolicy(db, input.policyId);
   if (user) assertCanManage(user, policy.department);

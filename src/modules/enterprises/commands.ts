@@ -40,6 +40,8 @@ export async function importEnterprises(db: Db, actor: Actor, filename: string, 
   const goodRows: number[] = [];
   for (const r of sheet.rows) {
     const { values, errors: fieldErrors } = normaliseRow(r.raw, catalog, { moneyScale: sheet.moneyScale });
+    // Cells whose text cannot be stored (not UTF-8, NUL) fail their row (SPEC §10).
+    if (r.errors) fieldErrors.push(...r.errors);
     if (!values.uscc && !fieldErrors.some((e) => e.column === 'uscc')) fieldErrors.push({ column: 'uscc', reason: '统一社会信用代码不能为空' });
     if (fieldErrors.length) {
       for (const e of fieldErrors) errors.push({ row: r.row, column: e.column, reason: e.reason });
@@ -51,7 +53,7 @@ export async function importEnterprises(db: Db, actor: Actor, filename: string, 
   const result = await db.transaction().execute(async (tx) => {
     const imp = await tx
       .insertInto('enterprise_imports')
-      .values({ actor: actor.username, filename: filename.slice(0, 200), total: sheet.rows.length, inserted: 0, updated: 0, unchanged: 0, failed: 0, errors: '[]' })
+      .values({ actor: actor.username, filename: [...filename].slice(0, 200).join(''), total: sheet.rows.length, inserted: 0, updated: 0, unchanged: 0, failed: 0, errors: '[]' })
       .returning('id')
       .executeTakeFirstOrThrow();
     const importId = Number(imp.id);
@@ -80,7 +82,7 @@ export async function saveEnterprise(db: Db, user: AuthUser, actor: Actor, input
     const forbidden = Object.keys(input).filter((k) => k !== 'uscc' && !SELF_REPORTED.has(k));
     if (forbidden.length) throw new AppError('FIELD_NOT_EDITABLE', 403, '企业只能更新自报信息', { field: forbidden[0], detail: `不可修改：${forbidden.join(', ')}` });
   }
-  const { values, errors } = normaliseRow(input, catalog);
+  const { values, errors } = normaliseRow(input, catalog, { strict: true });
   if (errors.length) throw new AppError('ENTERPRISE_INVALID', 400, '企业信息有误', { field: errors[0]!.column, detail: errors.map((e) => e.reason).join('；'), extra: { errors } });
   const uscc = String(values.uscc ?? '');
   if (!uscc) throw Errors.validation('uscc', '统一社会信用代码不能为空');

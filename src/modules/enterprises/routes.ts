@@ -7,6 +7,7 @@ import { findDistrict, findTownship } from '../../core/codes/divisions.ts';
 import type { AuthUser } from '../../platform/access.ts';
 import { actorOf, appendAudit } from '../../platform/audit.ts';
 import { AppError, Errors } from '../../platform/errors.ts';
+import { readUpload } from '../../platform/files.ts';
 import { signingKey } from '../../platform/keys.ts';
 import type { AppContext, EnterprisePageSection } from '../../platform/module.ts';
 import { addAttribute, loadCatalog } from './catalog.ts';
@@ -125,12 +126,9 @@ export async function enterpriseRoutes(app: FastifyInstance, ctx: AppContext): P
   });
 
   app.post('/enterprises/import', { config: { access: ['admin', 'dept'], scope: 'global' }, schema: { tags: ['enterprises'], summary: '导入企业（CSV / Excel，按统一社会信用代码更新或新增）', consumes: ['multipart/form-data'] } }, async (req) => {
-    if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, '请以 multipart/form-data 上传文件', { field: 'file' });
-    const file = await req.file();
-    if (!file) throw Errors.validation('file', '请上传文件');
-    const buf = await file.toBuffer();
-    if (file.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', 413, '文件过大', { field: 'file', detail: `上限 ${MAX_IMPORT_BYTES / 1024 / 1024} MiB` });
-    return importEnterprises(db, actorOf(req.user!), file.filename, buf, district);
+    // Truncated or malformed bodies and unstorable file names are 4xx (SPEC §10).
+    const { filename, buf } = await readUpload(req, { fileSize: MAX_IMPORT_BYTES, tooLarge: () => new AppError('PAYLOAD_TOO_LARGE', 413, '文件过大', { field: 'file', detail: `上限 ${MAX_IMPORT_BYTES / 1024 / 1024} MiB` }) });
+    return importEnterprises(db, actorOf(req.user!), filename, buf, district);
   });
 
   const ImportParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });

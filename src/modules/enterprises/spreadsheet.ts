@@ -1,7 +1,9 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
+import { isUtf8 } from 'node:buffer';
+import { restoreCell, writeCsv } from '../../platform/csv.ts';
 import { AppError } from '../../platform/errors.ts';
+import { stringProblem } from '../../platform/input.ts';
 import type { AttributeDef } from './domain/attributes.ts';
 import type { EnterpriseView } from './queries.ts';
 
@@ -15,6 +17,8 @@ import type { EnterpriseView } from './queries.ts';
 export interface SheetRow {
   row: number;
   raw: Record<string, unknown>;
+  /** Cells whose text cannot be stored (bytes that are not UTF-8, NUL): left out of `raw`, reported for the row. */
+  errors?: Array<{ column: string; reason: string }>;
 }
 
 export interface ParsedSheet {
@@ -59,13 +63,50 @@ function mapHeaders(headers: string[], catalog: ReadonlyMap<string, AttributeDef
   return { keys, moneyScale, unknown };
 }
 
-function decodeText(buf: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
-  } catch {
-    // Excel on Chinese Windows saves CSV in GB18030/GBK.
-    return new TextDecoder('gb18030').decode(buf);
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const REPLACEMENT = '\uFFFD';
+
+/** Whether some line holds non-ASCII text that is valid UTF-8 (GBK-encoded Chinese practically never is). */
+function hasUtf8Line(buf: Buffer): boolean {
+  for (let start = 0; start < buf.length; ) {
+    let end = buf.indexOf(0x0a, start);
+    if (end < 0) end = buf.length;
+    const line = buf.subarray(start, end);
+    if (line.some((b) => b >= 0x80) && isUtf8(line)) return true;
+    start = end + 1;
   }
+  return false;
+}
+
+/**
+ * The text of a CSV file. UTF-8 (with or without a BOM) is the format we
+ * export; Excel on Chinese Windows saves CSV in GB18030/GBK. A file that is
+ * UTF-8 except for some bad bytes (a BOM, or other lines of valid UTF-8
+ * Chinese, say which it is meant to be) is decoded with U+FFFD in their
+ * place and `damaged` set, so that those rows are reported instead of
+ * stored as "��".
+ */
+export function decodeCsvText(buf: Buffer): { text: string; damaged: boolean } {
+  if (isUtf8(buf)) return { text: new TextDecoder('utf-8').decode(buf), damaged: false };
+  const meantUtf8 = buf.subarray(0, 3).equals(UTF8_BOM) || hasUtf8Line(buf);
+  if (!meantUtf8) {
+    try {
+      return { text: new TextDecoder('gb18030', { fatal: true }).decode(buf), damaged: false };
+    } catch {
+      // Neither UTF-8 nor GB18030: decode as UTF-8 and report the damaged rows.
+    }
+  }
+  return { text: new TextDecoder('utf-8').decode(buf), damaged: true };
+}
+
+/** A cell's text that cannot be stored, as a reason, or null. */
+function badCellText(v: unknown, damaged: boolean): string | null {
+  if (typeof v !== 'string') return null;
+  if (damaged && v.includes(REPLACEMENT)) return '含有无法识别的字符（不是有效的 UTF-8 编码），请将文件另存为 UTF-8 CSV 后重新导入';
+  const problem = stringProblem(v);
+  if (problem === 'NUL_BYTE') return '含有空字符（NUL），无法保存';
+  if (problem === 'INVALID_UTF8') return '含有无效的 Unicode 字符，无法保存';
+  return null;
 }
 
 function cellValue(v: ExcelJS.CellValue): unknown {
@@ -83,6 +124,7 @@ export async function parseSpreadsheet(filename: string, buf: Buffer, catalog: R
   const lower = filename.toLowerCase();
   const isZip = buf.length > 4 && buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04;
   let table: unknown[][];
+  let damaged = false;
   if (lower.endsWith('.xlsx')) {
     if (!isZip) throw new AppError('IMPORT_BAD_FILE', 400, '文件内容不是 Excel (.xlsx)', { field: 'file' });
     const wb = new ExcelJS.Workbook();
@@ -100,8 +142,11 @@ export async function parseSpreadsheet(filename: string, buf: Buffer, catalog: R
     });
   } else if (lower.endsWith('.csv')) {
     if (isZip || buf.includes(0)) throw new AppError('IMPORT_BAD_FILE', 400, '文件内容不是 CSV 文本', { field: 'file' });
+    const decoded = decodeCsvText(buf);
+    damaged = decoded.damaged;
     try {
-      table = parseCsv(decodeText(buf), { bom: true, relax_column_count: true, skip_empty_lines: false }) as unknown[][];
+      // Cells our CSV export neutralised ('=…) read back as they were.
+      table = (parseCsv(decoded.text, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][]).map((r) => r.map(restoreCell));
     } catch (err) {
       throw new AppError('IMPORT_BAD_FILE', 400, 'CSV 文件格式有误', { field: 'file', detail: err instanceof Error ? err.message.slice(0, 200) : undefined });
     }
@@ -116,10 +161,14 @@ export async function parseSpreadsheet(filename: string, buf: Buffer, catalog: R
     const cells = table[i] ?? [];
     if (cells.every((c) => c === null || c === undefined || String(c).trim() === '')) continue;
     const raw: Record<string, unknown> = {};
+    const errors: Array<{ column: string; reason: string }> = [];
     keys.forEach((k, j) => {
-      if (k) raw[k] = cells[j] ?? null;
+      if (!k) return;
+      const bad = badCellText(cells[j], damaged);
+      if (bad) errors.push({ column: k, reason: bad });
+      else raw[k] = cells[j] ?? null;
     });
-    rows.push({ row: i + 1, raw });
+    rows.push(errors.length ? { row: i + 1, raw, errors } : { row: i + 1, raw });
   }
   return { rows, moneyScale, unknownColumns: unknown };
 }
@@ -150,8 +199,8 @@ export async function toXlsx(items: EnterpriseView[], catalog: ReadonlyMap<strin
 
 export function toCsv(items: EnterpriseView[], catalog: ReadonlyMap<string, AttributeDef>): string {
   const cols = exportColumns(catalog);
-  // A BOM so that Excel opens the UTF-8 file with the Chinese intact.
-  return '\uFEFF' + stringify([cols.map((c) => c.header), ...items.map((v) => cols.map((c) => c.get(v) ?? ''))]);
+  // Formula-like cells neutralised, with a BOM (platform/csv.ts).
+  return writeCsv([cols.map((c) => c.header), ...items.map((v) => cols.map((c) => c.get(v) ?? ''))]);
 }
 
 export async function errorReportXlsx(errors: Array<{ row: number; column: string | null; reason: string }>, catalog: ReadonlyMap<string, AttributeDef>): Promise<Buffer> {

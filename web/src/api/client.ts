@@ -66,7 +66,8 @@ async function toError(res: Response): Promise<ApiError> {
     return new ApiError({
       type: typeof body.type === 'string' ? body.type : undefined,
       title: body.title,
-      status: typeof body.status === 'number' ? body.status : res.status,
+      // The HTTP status is authoritative (a problem's `status` member repeats it, RFC 9457).
+      status: res.status,
       code: typeof body.code === 'string' ? body.code : `HTTP_${res.status}`,
       detail: typeof body.detail === 'string' ? body.detail : undefined,
       field: typeof body.field === 'string' ? body.field : undefined,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPeriod, nextBatchStatus, paymentRef, planItems, totalsOf, type Candidate } from './batch.ts';
+import { isPeriod, nextBatchStatus, paymentRef, periodProblem, planItems, totalsOf, type Candidate } from './batch.ts';
 
 describe('batch state machine (P-5)', () => {
   it('allows only draft → approved → paying → paid', () => {
@@ -15,6 +15,13 @@ describe('batch state machine (P-5)', () => {
   it('accepts year, half, quarter and month periods only', () => {
     for (const p of ['2026', '2026-H1', '2026-Q4', '2026-07']) expect(isPeriod(p), p).toBe(true);
     for (const p of ['26', '2026-13', '2026-Q5', '2026/07', '2026-7', '']) expect(isPeriod(p), p).toBe(false);
+  });
+
+  it('accepts periods from 2000 up to next year (Asia/Shanghai today) only: 0000 and 9999 are typos (issue 12 item 14)', () => {
+    for (const p of ['2000', '2026-Q4', '2027', '2027-12']) expect(periodProblem(p, '2026-12-31'), p).toBeNull();
+    for (const p of ['0000', '9999', '1999-12', '2028', '2026-13']) expect(periodProblem(p, '2026-12-31'), p).not.toBeNull();
+    // On 1 January (Beijing time) the next year moves on.
+    expect(periodProblem('2028', '2027-01-01')).toBeNull();
   });
 
   it('gives one stable payment reference per policy, period and enterprise', () => {

@@ -41,6 +41,27 @@ export function isPeriod(s: string): boolean {
 }
 
 /**
+ * The years a period may name (docs/benefits.md): from 2000 — no policy Qifu
+ * administers pays for earlier years, and 0000 is a typo, not a period — up
+ * to next year, for which a budget may already be planned (9999 is a typo
+ * too). `today` is a YYYY-MM-DD date in Asia/Shanghai.
+ */
+export const FIRST_PERIOD_YEAR = 2000;
+
+export function periodYearRange(today: string): { from: number; to: number } {
+  return { from: FIRST_PERIOD_YEAR, to: Number(today.slice(0, 4)) + 1 };
+}
+
+/** Why a period cannot be used, or null. */
+export function periodProblem(period: string, today: string): string | null {
+  if (!isPeriod(period)) return `兑付期间格式应为 2026、2026-H1、2026-Q3 或 2026-07，收到“${period}”`;
+  const { from, to } = periodYearRange(today);
+  const year = Number(period.slice(0, 4));
+  if (year < from || year > to) return `兑付期间须在 ${from} 年至 ${to} 年之间，收到“${period}”`;
+  return null;
+}
+
+/**
  * The stable reference a payment system receives for one payment: SM3 of
  * policy|period|USCC. The same enterprise, policy and period always give the
  * same reference, so a payment system can refuse a duplicate too.

@@ -11,11 +11,12 @@ export interface FieldError {
 export type FlatValues = Record<string, AttrValue>;
 
 /**
- * Parses one input row (attribute key → raw value) against the catalog.
+ * Parses one input row (attribute key → raw value) against the catalog;
+ * `strict` for JSON input, where each value must already have its JSON type.
  * Unknown keys, bad types and bad national codes become field errors; a row
  * with any error is rejected whole (nothing of it is written).
  */
-export function normaliseRow(raw: Record<string, unknown>, catalog: ReadonlyMap<string, AttributeDef>, opts: { moneyScale?: Record<string, number> } = {}): { values: FlatValues; errors: FieldError[] } {
+export function normaliseRow(raw: Record<string, unknown>, catalog: ReadonlyMap<string, AttributeDef>, opts: { moneyScale?: Record<string, number>; strict?: boolean } = {}): { values: FlatValues; errors: FieldError[] } {
   const values: FlatValues = {};
   const errors: FieldError[] = [];
   for (const [key, rawValue] of Object.entries(raw)) {
@@ -26,7 +27,7 @@ export function normaliseRow(raw: Record<string, unknown>, catalog: ReadonlyMap<
     }
     let input = rawValue;
     if (key === 'uscc' && typeof input === 'string') input = normalizeUscc(input);
-    const parsed = parseValue(def, input, { moneyScale: opts.moneyScale?.[key] });
+    const parsed = parseValue(def, input, { moneyScale: opts.moneyScale?.[key], strict: opts.strict });
     if (!parsed.ok) {
       errors.push({ column: key, reason: parsed.reason });
       continue;

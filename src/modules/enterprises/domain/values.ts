@@ -34,12 +34,46 @@ function parseNumber(raw: unknown): number | null {
   return Number(s);
 }
 
+function jsonTypeOf(v: unknown): string {
+  if (Array.isArray(v)) return '数组';
+  switch (typeof v) {
+    case 'number':
+      return '数值';
+    case 'string':
+      return '文本';
+    case 'boolean':
+      return '布尔值';
+    case 'object':
+      return '对象';
+    default:
+      return typeof v;
+  }
+}
+
+const JSON_TYPE_OF_ATTRIBUTE: Record<AttributeDef['type'], { check: (v: unknown) => boolean; expected: string }> = {
+  number: { check: (v) => typeof v === 'number', expected: '数值' },
+  money: { check: (v) => typeof v === 'number', expected: '数值（分）' },
+  date: { check: (v) => typeof v === 'string', expected: '日期文本 YYYY-MM-DD' },
+  boolean: { check: (v) => typeof v === 'boolean', expected: 'true 或 false' },
+  enum: { check: (v) => typeof v === 'string', expected: '文本' },
+  text: { check: (v) => typeof v === 'string', expected: '文本' },
+  tags: { check: (v) => Array.isArray(v) && v.every((t) => typeof t === 'string'), expected: '文本数组' },
+};
+
 /**
  * Money arrives in fen through the API; spreadsheets may say 元 or 万元 in
  * the header, which the importer passes as `scale` (100 or 1,000,000 fen).
+ * `strict` is for JSON input (the API): the JSON type must be the
+ * attribute's — [1,2] is not a number, {"a":1} is not a name, true is not 1
+ * (SPEC §10); spreadsheets give text and are parsed leniently.
  */
-export function parseValue(def: AttributeDef, raw: unknown, opts: { moneyScale?: number } = {}): ParseResult {
-  if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) return { ok: true, value: def.type === 'tags' ? [] : null };
+export function parseValue(def: AttributeDef, raw: unknown, opts: { moneyScale?: number; strict?: boolean } = {}): ParseResult {
+  if (raw === null || raw === undefined) return { ok: true, value: def.type === 'tags' ? [] : null };
+  if (opts.strict) {
+    const want = JSON_TYPE_OF_ATTRIBUTE[def.type];
+    if (!want.check(raw)) return { ok: false, reason: `${def.label}应为${want.expected}，收到${jsonTypeOf(raw)}` };
+  }
+  if (typeof raw === 'string' && raw.trim() === '') return { ok: true, value: def.type === 'tags' ? [] : null };
   switch (def.type) {
     case 'number': {
       const n = parseNumber(raw);
