@@ -446,12 +446,13 @@ function requestFor(target: Target, m: Mutation): InjectOptions {
 /** Describes a request for the failure report, bounded. */
 function describeRequest(opts: InjectOptions): string {
   const payload = opts.payload as Buffer | undefined;
-  return `${opts.method} ${String(opts.url).slice(0, 300)} ${payload ? JSON.stringify(payload.subarray(0, 300).toString('latin1')) : ''}`;
+  return `${opts.method} ${String(opts.url).slice(0, 300)} ${payload ? JSON.stringify(payload.subarray(0, 300).toString('utf8')) : ''}`;
 }
 
+let loginAddress = 0;
 async function send(role: string | null, opts: InjectOptions, target: Target): Promise<LightMyRequestResponse> {
   // Login attempts come from many addresses, so that the per-address throttle never locks the test's own sessions out.
-  if (target.template === '/api/v1/auth/login') opts = { ...opts, remoteAddress: `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` };
+  if (target.template === '/api/v1/auth/login') opts = { ...opts, remoteAddress: `10.77.${Math.floor(loginAddress / 250) % 250}.${loginAddress++ % 250}` };
   return role ? sessions[ROLE_USERS[role]!]!.request(opts) : t.app.inject(opts);
 }
 
