@@ -91,6 +91,9 @@ describe('NUL bytes and invalid UTF-8 (item 10)', () => {
     const p = problem(await as.admin!.request({ method: 'GET', url: '/api/v1/enterprises?q=a%00b' }), 400);
     expect(p).toMatchObject({ code: 'NUL_BYTE', field: 'q' });
     problem(await t.app.inject({ method: 'GET', url: '/api/v1/policies?q=%00' }), 400);
+    // Percent-escapes that are not UTF-8: the query parser would keep "%FF" literally.
+    expect(problem(await as.admin!.request({ method: 'GET', url: '/api/v1/enterprises?page=1&q=%FF%FE' }), 400)).toMatchObject({ code: 'INVALID_UTF8', field: 'q' });
+    expect((await as.admin!.request({ method: 'GET', url: `/api/v1/enterprises?q=${encodeURIComponent('闵欣')}` })).statusCode).toBe(200);
     problem(await as.admin!.request({ method: 'GET', url: '/api/v1/audit?actor=%00' }), 400);
   });
 
