@@ -505,6 +505,11 @@ describe('fuzzing every write route from the OpenAPI document (SPEC §10, issue 
       }
     }
     expect(targets.length).toBeGreaterThan(25);
+    // The target of a write is read back through its GET route (checked unchanged after a refusal).
+    const readBackOf = (method: string, template: string) => targets.find((x) => x.method === method && x.template === template)?.readBack;
+    expect(readBackOf('post', '/api/v1/applications/{id}/approve')).toBe('/api/v1/applications/{id}');
+    expect(readBackOf('patch', '/api/v1/enterprises/{uscc}')).toBe('/api/v1/enterprises/{uscc}');
+    expect(readBackOf('post', '/api/v1/benefits/batches/{id}/pay')).toBe('/api/v1/benefits/batches/{id}');
     // Upload routes answer a JSON body with 415: they are fuzzed with multipart bodies.
     for (const target of targets) {
       const role = target.roles[0] ?? null;
