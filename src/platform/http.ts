@@ -179,7 +179,7 @@ export function toProblem(err: unknown): AppError {
     // A backstop: the input guard refuses these before any query runs.
     case '22021': // invalid byte sequence (e.g. NUL in text)
     case '22P05': // untranslatable character (e.g. \u0000 or a lone surrogate in jsonb)
-      return new AppError('INVALID_UTF8', 400, '输入含有无法保存的字符');
+      return new AppError('UNSTORABLE_TEXT', 400, '输入含有无法保存的字符');
     case '54001': // statement too complex (stack depth)
       return new AppError('INPUT_TOO_DEEP', 400, '输入嵌套层数过多');
     // @fastify/multipart limits and malformed parts.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, problemOf } from './errors.ts';
-import { fieldName, findUnstorable, MAX_INPUT_DEPTH } from './input.ts';
+import { badQueryEncoding, fieldName, findUnstorable, MAX_INPUT_DEPTH } from './input.ts';
 
 describe('findUnstorable (SPEC §10, issue 12 items 10 and 11)', () => {
   it('finds NUL, lone surrogates and non-finite numbers in values and keys, with their path', () => {
@@ -31,6 +31,17 @@ describe('findUnstorable (SPEC §10, issue 12 items 10 and 11)', () => {
     expect(fieldName(['a', 0, 'b\u0000'])).toBe('a.0.b\\u0000');
     expect(fieldName(['\ud800'])).toBe('\\ud800');
     expect(fieldName(['😀\u0000'])).toBe('😀\\u0000');
+  });
+});
+
+describe('badQueryEncoding (issue 12 item 10)', () => {
+  it('names the query parameter whose percent-escapes are not UTF-8', () => {
+    expect(badQueryEncoding('q=%E4%B8%8A%E6%B5%B7&page=2')).toBeNull();
+    expect(badQueryEncoding('q=100%25&x=%zz&y=a+b')).toBeNull();
+    expect(badQueryEncoding('page=1&q=%FF')).toBe('q');
+    expect(badQueryEncoding('q=%E4%B8')).toBe('q');
+    expect(badQueryEncoding('q=%ED%A0%80')).toBe('q');
+    expect(badQueryEncoding('%C0%AF=1')).toBe('%C0%AF');
   });
 });
 

@@ -120,8 +120,31 @@ export function assertStorable(part: InputPart, value: unknown): void {
   if (p) throw inputError(part, p);
 }
 
+/**
+ * The first query parameter whose percent-escapes are not UTF-8 (?q=%FF), or null. The query
+ * parser keeps such text literally ("%FF"); the client meant bytes we cannot store as text.
+ */
+export function badQueryEncoding(rawQuery: string): string | null {
+  for (const part of rawQuery.split('&')) {
+    for (const run of part.match(/(?:%[0-9a-fA-F]{2})+/g) ?? []) {
+      if (!isUtf8(Buffer.from(run.replace(/%/g, ''), 'hex'))) {
+        const name = part.split('=')[0]!;
+        try {
+          return decodeURIComponent(name);
+        } catch {
+          return name;
+        }
+      }
+    }
+  }
+  return null;
+}
+
 /** Checks path parameters, query string and body of every request (a preValidation hook). */
 export async function rejectUnstorableInput(req: FastifyRequest): Promise<void> {
+  const q = req.url.indexOf('?');
+  const badQuery = q >= 0 ? badQueryEncoding(req.url.slice(q + 1)) : null;
+  if (badQuery !== null) throw new AppError('INVALID_UTF8', 400, '输入不是有效的 UTF-8 文本', { field: fieldName([badQuery]) || undefined, detail: `查询参数“${fieldName([badQuery])}”的百分号编码不是有效的 UTF-8` });
   assertStorable('params', req.params);
   assertStorable('querystring', req.query);
   assertStorable('body', req.body);

@@ -91,7 +91,13 @@ describe('NUL bytes and invalid UTF-8 (item 10)', () => {
     const p = problem(await as.admin!.request({ method: 'GET', url: '/api/v1/enterprises?q=a%00b' }), 400);
     expect(p).toMatchObject({ code: 'NUL_BYTE', field: 'q' });
     problem(await t.app.inject({ method: 'GET', url: '/api/v1/policies?q=%00' }), 400);
+    // Percent-escapes that are not UTF-8: the query parser would keep "%FF" literally.
+    expect(problem(await as.admin!.request({ method: 'GET', url: '/api/v1/enterprises?page=1&q=%FF%FE' }), 400)).toMatchObject({ code: 'INVALID_UTF8', field: 'q' });
+    expect((await as.admin!.request({ method: 'GET', url: `/api/v1/enterprises?q=${encodeURIComponent('闵欣')}` })).statusCode).toBe(200);
     problem(await as.admin!.request({ method: 'GET', url: '/api/v1/audit?actor=%00' }), 400);
+    // … and in a path parameter.
+    expect(problem(await as.dept!.request({ method: 'POST', url: '/api/v1/policies/1%00/submit', payload: {} }), 400)).toMatchObject({ code: 'NUL_BYTE', field: 'id' });
+    expect(problem(await as.admin!.request({ method: 'PATCH', url: `/api/v1/enterprises/${DEMO_ENTERPRISE_USCC.slice(0, 17)}%00`, payload: {} }), 400)).toMatchObject({ code: 'NUL_BYTE', field: 'uscc' });
   });
 
   it('refuses NUL in body fields at any depth, in keys, and inside rules', async () => {

@@ -446,12 +446,13 @@ function requestFor(target: Target, m: Mutation): InjectOptions {
 /** Describes a request for the failure report, bounded. */
 function describeRequest(opts: InjectOptions): string {
   const payload = opts.payload as Buffer | undefined;
-  return `${opts.method} ${String(opts.url).slice(0, 300)} ${payload ? JSON.stringify(payload.subarray(0, 300).toString('latin1')) : ''}`;
+  return `${opts.method} ${String(opts.url).slice(0, 300)} ${payload ? JSON.stringify(payload.subarray(0, 300).toString('utf8')) : ''}`;
 }
 
+let loginAddress = 0;
 async function send(role: string | null, opts: InjectOptions, target: Target): Promise<LightMyRequestResponse> {
   // Login attempts come from many addresses, so that the per-address throttle never locks the test's own sessions out.
-  if (target.template === '/api/v1/auth/login') opts = { ...opts, remoteAddress: `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` };
+  if (target.template === '/api/v1/auth/login') opts = { ...opts, remoteAddress: `10.77.${Math.floor(loginAddress / 250) % 250}.${loginAddress++ % 250}` };
   return role ? sessions[ROLE_USERS[role]!]!.request(opts) : t.app.inject(opts);
 }
 
@@ -504,6 +505,11 @@ describe('fuzzing every write route from the OpenAPI document (SPEC §10, issue 
       }
     }
     expect(targets.length).toBeGreaterThan(25);
+    // The target of a write is read back through its GET route (checked unchanged after a refusal).
+    const readBackOf = (method: string, template: string) => targets.find((x) => x.method === method && x.template === template)?.readBack;
+    expect(readBackOf('post', '/api/v1/applications/{id}/approve')).toBe('/api/v1/applications/{id}');
+    expect(readBackOf('patch', '/api/v1/enterprises/{uscc}')).toBe('/api/v1/enterprises/{uscc}');
+    expect(readBackOf('post', '/api/v1/benefits/batches/{id}/pay')).toBe('/api/v1/benefits/batches/{id}');
     // Upload routes answer a JSON body with 415: they are fuzzed with multipart bodies.
     for (const target of targets) {
       const role = target.roles[0] ?? null;

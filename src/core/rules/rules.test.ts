@@ -168,6 +168,16 @@ describe('benefit formulas', () => {
     expect(validateFormula({ amount: { '*': [{ var: 'industry' }, 2] }, cap: -1 }, catalog).map((i) => i.code)).toEqual(['TYPE_MISMATCH', 'TYPE_MISMATCH', 'INVALID_ARGUMENT']);
   });
 
+  it('refuses literal operands of arithmetic that JsonLogic would coerce, when checked against a catalog (issue 12 item 13)', () => {
+    for (const lit of ['0x10', '5', true, [1, 2], null, 'Infinity']) {
+      const issues = validateFormula({ amount: { '*': [{ var: 'employees' }, lit] as JsonValue[] } as Rule }, catalog);
+      expect(issues.map((i) => `${i.code} ${i.path}`), JSON.stringify(lit)).toEqual(['TYPE_MISMATCH /amount/*/1']);
+    }
+    expect(validateFormula({ amount: { '*': [{ var: 'employees' }, 1.5] } }, catalog)).toEqual([]);
+    // Without a catalog the JsonLogic semantics stand (the conformance suite).
+    expect(validateRule({ '+': ['1', 1] }).ok).toBe(true);
+  });
+
   it('reports a formula nested 10,000 deep as too deep instead of overflowing the stack (issue 12 item 11)', () => {
     let amount: JsonValue = { var: 'employees' };
     for (let i = 0; i < 10_000; i++) amount = { '+': [amount, 1] };

@@ -202,6 +202,9 @@ export function validateRule(rule: unknown, opts: ValidateOptions = {}): Validat
         if (inf.attr !== undefined && inf.attrType !== undefined && fromAttr(inf.attrType) !== 'number') {
           mismatch(argPath(i), `attribute "${inf.attr}" (${inf.attrType}) used in arithmetic "${op}"${inf.attrType === 'date' ? '; use date_add / date_diff' : ''}`);
         }
+        // Checked against a catalog (a policy's rule or formula), a literal operand must be a number:
+        // JsonLogic would turn "0x10" into 16, true into 1 and [1,2] into NaN (SPEC §10: never coerced).
+        if (catalog && inf.isLit && inf.t !== 'number') mismatch(argPath(i), `arithmetic "${op}" needs a number, got a ${inf.t} (${JSON.stringify(inf.lit)})`);
       });
       return { t: 'number', isLit: false };
     }

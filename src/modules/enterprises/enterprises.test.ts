@@ -211,6 +211,20 @@ describe('import and export (E-2)', () => {
     }
   });
 
+  it('reports an Excel cell that decodes to NUL (_x0000_) by row and column, and commits the good rows', async () => {
+    const good = newUscc();
+    const bad = newUscc();
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('企业');
+    ws.addRow(['统一社会信用代码', '企业名称', '地址']);
+    ws.addRow([good, '上海空字符测试甲有限公司', '上海市闵行区']);
+    ws.addRow([bad, '上海空字符测试乙有限公司', '上海市_x0000_闵行区']); // OOXML's escape for U+0000
+    const res = await upload(as.dept!, 'nul.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ total: 2, inserted: 1, failed: 1, errors: [{ row: 3, column: 'address', reason: expect.stringContaining('NUL') }] });
+    expect((await as.admin!.request({ method: 'GET', url: `/api/v1/enterprises/${bad}` })).statusCode).toBe(404);
+  });
+
   it('reads a GB18030 CSV as saved by Excel on Chinese Windows', async () => {
     const u = newUscc();
     // 统一社会信用代码,企业名称 / <uscc>,上海国标编码有限公司 in GB18030 (GBK) bytes.

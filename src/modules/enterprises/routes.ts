@@ -120,7 +120,7 @@ export async function enterpriseRoutes(app: FastifyInstance, ctx: AppContext): P
     const user = req.user!;
     const row = await loadVisible(ctx, user, (req.params as { uscc: string }).uscc);
     const body = req.body as Record<string, unknown>;
-    if (body.uscc !== undefined && String(body.uscc).toUpperCase() !== row.uscc) throw Errors.validation('uscc', '统一社会信用代码不可修改');
+    if (body.uscc !== undefined && (typeof body.uscc !== 'string' || body.uscc.toUpperCase() !== row.uscc)) throw Errors.validation('uscc', '统一社会信用代码不可修改');
     await saveEnterprise(db, user, actorOf(user), { ...body, uscc: row.uscc }, 'update', district);
     return toView((await findEnterprise(db, row.uscc))!, user, await personal());
   });

@@ -99,10 +99,13 @@ export function decodeCsvText(buf: Buffer): { text: string; damaged: boolean } {
   return { text: new TextDecoder('utf-8').decode(buf), damaged: true };
 }
 
-/** A cell's text that cannot be stored, as a reason, or null. */
-function badCellText(v: unknown, damaged: boolean): string | null {
-  if (typeof v !== 'string') return null;
-  if (damaged && v.includes(REPLACEMENT)) return '含有无法识别的字符（不是有效的 UTF-8 编码），请将文件另存为 UTF-8 CSV 后重新导入';
+/** Why a cell of a CSV decoded with replacement characters cannot be stored, or null. */
+function damagedCellText(v: string): string | null {
+  return v.includes(REPLACEMENT) ? '含有无法识别的字符（不是有效的 UTF-8 编码），请将文件另存为 UTF-8 CSV 后重新导入' : null;
+}
+
+/** Why a cell of an Excel file cannot be stored as text (NUL, lone surrogates), or null. */
+function unstorableCellText(v: string): string | null {
   const problem = stringProblem(v);
   if (problem === 'NUL_BYTE') return '含有空字符（NUL），无法保存';
   if (problem === 'INVALID_UTF8') return '含有无效的 Unicode 字符，无法保存';
@@ -124,7 +127,8 @@ export async function parseSpreadsheet(filename: string, buf: Buffer, catalog: R
   const lower = filename.toLowerCase();
   const isZip = buf.length > 4 && buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04;
   let table: unknown[][];
-  let damaged = false;
+  // Text that cannot be stored fails its cell's row (SPEC §10). A CSV free of NUL that decoded cleanly needs no check.
+  let badText: ((v: string) => string | null) | null = unstorableCellText;
   if (lower.endsWith('.xlsx')) {
     if (!isZip) throw new AppError('IMPORT_BAD_FILE', 400, '文件内容不是 Excel (.xlsx)', { field: 'file' });
     const wb = new ExcelJS.Workbook();
@@ -143,7 +147,7 @@ export async function parseSpreadsheet(filename: string, buf: Buffer, catalog: R
   } else if (lower.endsWith('.csv')) {
     if (isZip || buf.includes(0)) throw new AppError('IMPORT_BAD_FILE', 400, '文件内容不是 CSV 文本', { field: 'file' });
     const decoded = decodeCsvText(buf);
-    damaged = decoded.damaged;
+    badText = decoded.damaged ? damagedCellText : null;
     try {
       // Cells our CSV export neutralised ('=…) read back as they were.
       table = (parseCsv(decoded.text, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][]).map((r) => r.map(restoreCell));
@@ -164,9 +168,10 @@ export async function parseSpreadsheet(filename: string, buf: Buffer, catalog: R
     const errors: Array<{ column: string; reason: string }> = [];
     keys.forEach((k, j) => {
       if (!k) return;
-      const bad = badCellText(cells[j], damaged);
+      const cell = cells[j];
+      const bad = badText && typeof cell === 'string' ? badText(cell) : null;
       if (bad) errors.push({ column: k, reason: bad });
-      else raw[k] = cells[j] ?? null;
+      else raw[k] = cell ?? null;
     });
     rows.push(errors.length ? { row: i + 1, raw, errors } : { row: i + 1, raw });
   }
